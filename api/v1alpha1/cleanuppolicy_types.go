@@ -1,0 +1,174 @@
+package v1alpha1
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// CleanupPolicySpec deletes old files from a storage volume on a schedule, the seed's
+// cleanup_old_files(days=7) on a 02:00 beat schedule.
+type CleanupPolicySpec struct {
+	// schedule is a cron expression of exactly five fields (minute hour day-of-month month day-of-week).
+	// +kubebuilder:default="0 2 * * *"
+	// +kubebuilder:validation:MaxLength=128
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[^ \\t]+([ \\t]+[^ \\t]+){4}$')",message="spec.schedule must have exactly 5 cron fields (minute hour day-of-month month day-of-week)"
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[0-9A-Za-z*/,?#LW-]+([ \\t]+[0-9A-Za-z*/,?#LW-]+){4}$')",message="spec.schedule has a character that is not allowed in a cron field"
+	// +optional
+	Schedule string `json:"schedule,omitempty"`
+
+	// timeZone is the IANA time zone the schedule is read in, such as UTC or Asia/Seoul.
+	// +kubebuilder:default=UTC
+	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="self.matches('^(UTC|Local|[A-Z][A-Za-z_+-]*(/[A-Za-z0-9_+-]+){1,2}|Etc/[A-Za-z0-9_+-]+)$')",message="spec.timeZone must be an IANA time zone name such as UTC or Asia/Seoul"
+	// +kubebuilder:validation:XValidation:rule="self != 'Local'",message="spec.timeZone must not be Local: the controller's local zone is not portable"
+	// +optional
+	TimeZone string `json:"timeZone,omitempty"`
+
+	// retentionDays keeps files modified within this many days.
+	// +kubebuilder:default=7
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=3650
+	// +optional
+	RetentionDays int32 `json:"retentionDays,omitempty"`
+
+	// storage is the volume to clean, mounted at /data in the cleanup Job.
+	// +required
+	Storage corev1.VolumeSource `json:"storage"`
+
+	// paths are the folders to clean, relative to the storage root. Empty cleans the whole volume.
+	// +kubebuilder:validation:MaxItems=32
+	// +listType=atomic
+	// +optional
+	Paths []RelativePath `json:"paths,omitempty"`
+
+	// include lists glob patterns (relative to the storage root, ** matches any folders); when set, only
+	// matching files are deleted.
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:items:MaxLength=256
+	// +listType=atomic
+	// +optional
+	Include []string `json:"include,omitempty"`
+
+	// exclude lists glob patterns of files never deleted.
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:items:MaxLength=256
+	// +listType=atomic
+	// +optional
+	Exclude []string `json:"exclude,omitempty"`
+
+	// dryRun reports what would be deleted without deleting anything.
+	// +optional
+	DryRun bool `json:"dryRun,omitempty"`
+
+	// suspend stops scheduling new runs.
+	// +optional
+	Suspend bool `json:"suspend,omitempty"`
+
+	// resources are the cleanup container's compute resources.
+	// +optional
+	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
+
+	// successfulJobsHistoryLimit is how many finished Jobs to keep.
+	// +kubebuilder:default=3
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	// +optional
+	SuccessfulJobsHistoryLimit *int32 `json:"successfulJobsHistoryLimit,omitempty"`
+
+	// failedJobsHistoryLimit is how many failed Jobs to keep.
+	// +kubebuilder:default=1
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	// +optional
+	FailedJobsHistoryLimit *int32 `json:"failedJobsHistoryLimit,omitempty"`
+}
+
+// CleanupRun is the outcome of one cleanup Job.
+type CleanupRun struct {
+	// jobName is the Job of that run.
+	// +optional
+	JobName string `json:"jobName,omitempty"`
+	// completionTime is when it finished.
+	// +optional
+	CompletionTime *metav1.Time `json:"completionTime,omitempty"`
+	// succeeded is true when the Job completed.
+	// +optional
+	Succeeded bool `json:"succeeded,omitempty"`
+	// filesDeleted is how many files were deleted (or would be, in a dry run).
+	// +optional
+	FilesDeleted int64 `json:"filesDeleted,omitempty"`
+	// bytesFreed is how many bytes they held.
+	// +optional
+	BytesFreed int64 `json:"bytesFreed,omitempty"`
+	// errors is how many files or folders could not be handled.
+	// +optional
+	Errors int64 `json:"errors,omitempty"`
+	// dryRun is true when nothing was deleted.
+	// +optional
+	DryRun bool `json:"dryRun,omitempty"`
+	// message explains a failed run.
+	// +optional
+	Message string `json:"message,omitempty"`
+}
+
+// CleanupPolicyStatus is the observed state of a CleanupPolicy.
+type CleanupPolicyStatus struct {
+	// observedGeneration is the metadata.generation this status was computed for.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+	// cronJobName is the CronJob that runs the cleanup.
+	// +optional
+	CronJobName string `json:"cronJobName,omitempty"`
+	// lastScheduleTime is when a cleanup Job was last scheduled.
+	// +optional
+	LastScheduleTime *metav1.Time `json:"lastScheduleTime,omitempty"`
+	// lastSuccessfulTime is when a cleanup Job last completed.
+	// +optional
+	LastSuccessfulTime *metav1.Time `json:"lastSuccessfulTime,omitempty"`
+	// lastRun is the outcome of the latest finished run.
+	// +optional
+	LastRun *CleanupRun `json:"lastRun,omitempty"`
+	// conditions are the latest observations: Ready.
+	// +listType=map
+	// +listMapKey=type
+	// +patchStrategy=merge
+	// +patchMergeKey=type
+	// +optional
+	Conditions []metav1.Condition `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
+}
+
+// CleanupPolicy deletes files older than retentionDays from a storage volume on a cron schedule, through a
+// CronJob that runs the runner's cleanup command.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=clp,categories=langflix
+// +kubebuilder:printcolumn:name="Schedule",type=string,JSONPath=`.spec.schedule`
+// +kubebuilder:printcolumn:name="Retention",type=integer,JSONPath=`.spec.retentionDays`,description="days kept"
+// +kubebuilder:printcolumn:name="Suspend",type=boolean,JSONPath=`.spec.suspend`
+// +kubebuilder:printcolumn:name="Last Schedule",type=date,JSONPath=`.status.lastScheduleTime`
+// +kubebuilder:printcolumn:name="Deleted",type=integer,JSONPath=`.status.lastRun.filesDeleted`,description="files deleted by the last run"
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type CleanupPolicy struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec is the desired cleanup.
+	// +required
+	Spec CleanupPolicySpec `json:"spec"`
+
+	// status is the observed state.
+	// +optional
+	Status CleanupPolicyStatus `json:"status,omitempty"`
+}
+
+// CleanupPolicyList is a list of CleanupPolicies.
+// +kubebuilder:object:root=true
+type CleanupPolicyList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []CleanupPolicy `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&CleanupPolicy{}, &CleanupPolicyList{})
+}

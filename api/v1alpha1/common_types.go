@@ -1,0 +1,227 @@
+package v1alpha1
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// StoragePath is a path relative to the storage root, or a URL with one of the schemes s3, gs, file or https.
+// Relative paths may not start with "/" nor contain a ".." segment, so a task can never reach outside its
+// storage volume.
+// +kubebuilder:validation:MinLength=1
+// +kubebuilder:validation:MaxLength=2048
+// +kubebuilder:validation:XValidation:rule="self.contains('://') || !self.startsWith('/')",message="must be a path relative to the storage root (no leading '/') or a URL"
+// +kubebuilder:validation:XValidation:rule="self.contains('://') || !self.matches('(^|/)[.][.](/|$)')",message="must not contain a '..' path segment"
+// +kubebuilder:validation:XValidation:rule="!self.contains('://') || self.matches('^(s3|gs|file|https)://[^ ]+$')",message="URLs must use the s3://, gs://, file:// or https:// scheme"
+type StoragePath string
+
+// RelativePath is a path relative to the storage root: no leading "/" and no ".." segment.
+// +kubebuilder:validation:MinLength=1
+// +kubebuilder:validation:MaxLength=1024
+// +kubebuilder:validation:XValidation:rule="!self.startsWith('/')",message="must be relative to the storage root (no leading '/')"
+// +kubebuilder:validation:XValidation:rule="!self.matches('(^|/)[.][.](/|$)')",message="must not contain a '..' path segment"
+type RelativePath string
+
+// TimeLimits bounds how long one attempt of a task may run, like Celery's soft and hard time limits.
+// +kubebuilder:validation:XValidation:rule="duration(self.soft) < duration(self.hard)",message="timeLimits.soft must be shorter than timeLimits.hard"
+// +kubebuilder:validation:XValidation:rule="duration(self.hard) <= duration('24h')",message="timeLimits.hard must be at most 24h"
+// +kubebuilder:validation:XValidation:rule="duration(self.soft) > duration('0s')",message="timeLimits.soft must be positive"
+type TimeLimits struct {
+	// soft is when the runner stops starting new work, stops gracefully and keeps partial results
+	// (reason SoftTimeLimitExceeded). It must be shorter than hard.
+	// +kubebuilder:default="25m"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
+	// +optional
+	Soft metav1.Duration `json:"soft,omitempty"`
+
+	// hard is the Job's activeDeadlineSeconds: when it passes, Kubernetes kills the attempt and the task
+	// fails with reason HardTimeLimitExceeded. At most 24h.
+	// +kubebuilder:default="30m"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
+	// +optional
+	Hard metav1.Duration `json:"hard,omitempty"`
+}
+
+// RetryPolicy says how often and how late a failed attempt is retried. The delay before retry n (1-based) is
+// min(backoffBase * 2^(n-1), backoffCap), the seed's countdown=60*2**retries. Invalid input and time limits
+// are never retried.
+// +kubebuilder:validation:XValidation:rule="duration(self.backoffBase) <= duration(self.backoffCap)",message="retry.backoffBase must not exceed retry.backoffCap"
+type RetryPolicy struct {
+	// maxRetries is how many times a failed attempt is retried; 0 disables retries.
+	// +kubebuilder:default=3
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=20
+	// +optional
+	MaxRetries *int32 `json:"maxRetries,omitempty"`
+
+	// backoffBase is the delay before the first retry; each further retry doubles it.
+	// +kubebuilder:default="60s"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
+	// +optional
+	BackoffBase metav1.Duration `json:"backoffBase,omitempty"`
+
+	// backoffCap is the longest delay between two attempts.
+	// +kubebuilder:default="10m"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
+	// +optional
+	BackoffCap metav1.Duration `json:"backoffCap,omitempty"`
+}
+
+// TaskTemplate holds the fields every task kind shares: where its files live and how its Jobs run.
+type TaskTemplate struct {
+	// storage is the volume that holds the task's inputs and outputs, mounted into the runner at /data, for
+	// example {persistentVolumeClaim: {claimName: media}}. Relative paths in the spec are resolved against it.
+	// +required
+	Storage corev1.VolumeSource `json:"storage"`
+
+	// output is the folder for the results, relative to the storage root or a URL. Defaults to
+	// "<namespace>/<name>/".
+	// +optional
+	Output StoragePath `json:"output,omitempty"`
+
+	// timeLimits are the soft and hard time limits of one attempt.
+	// +kubebuilder:default={}
+	// +optional
+	TimeLimits TimeLimits `json:"timeLimits,omitempty"`
+
+	// retry says how failed attempts are retried.
+	// +kubebuilder:default={}
+	// +optional
+	Retry RetryPolicy `json:"retry,omitempty"`
+
+	// resources are the runner container's compute resources. When empty, the operator's defaults apply.
+	// +optional
+	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
+
+	// priorityClassName is the PriorityClass of the runner pods.
+	// +kubebuilder:validation:MaxLength=253
+	// +optional
+	PriorityClassName string `json:"priorityClassName,omitempty"`
+
+	// serviceAccountName runs the runner under this ServiceAccount instead of the one the operator manages
+	// ("langflix-runner"). It must be allowed to get and patch the task's status.
+	// +kubebuilder:validation:MaxLength=253
+	// +optional
+	ServiceAccountName string `json:"serviceAccountName,omitempty"`
+
+	// suspend stops the task: a running attempt's pod is removed and no new attempt starts until suspend is
+	// false again. It is one of the two fields that may change after creation.
+	// +optional
+	Suspend *bool `json:"suspend,omitempty"`
+
+	// ttlSecondsAfterFinished deletes the task this many seconds after it finished. It may change after
+	// creation. Unset keeps the task forever.
+	// +kubebuilder:validation:Minimum=0
+	// +optional
+	TTLSecondsAfterFinished *int32 `json:"ttlSecondsAfterFinished,omitempty"`
+}
+
+// TaskPhase is a coarse summary of where a task is in its life.
+// +kubebuilder:validation:Enum=Pending;Queued;Running;Succeeded;Failed;Cancelled
+type TaskPhase string
+
+const (
+	// TaskPending: accepted, no attempt running yet (first attempt not created, or waiting for a retry's backoff).
+	TaskPending TaskPhase = "Pending"
+	// TaskQueued: the attempt's Job exists but its pod is not running yet.
+	TaskQueued TaskPhase = "Queued"
+	// TaskRunning: the attempt's pod runs.
+	TaskRunning TaskPhase = "Running"
+	// TaskSucceeded: an attempt finished and its results are in status.result. Terminal.
+	TaskSucceeded TaskPhase = "Succeeded"
+	// TaskFailed: the task failed for good (reason says why). Terminal.
+	TaskFailed TaskPhase = "Failed"
+	// TaskCancelled: spec.suspend stopped the task before it finished; clearing suspend resumes it.
+	TaskCancelled TaskPhase = "Cancelled"
+)
+
+// TaskProgress is the runner's progress report. The runner owns it (field manager "langflix-runner");
+// the operator never writes it.
+type TaskProgress struct {
+	// current is the number of work units done.
+	// +optional
+	Current int64 `json:"current,omitempty"`
+	// total is the number of work units of the whole run.
+	// +optional
+	Total int64 `json:"total,omitempty"`
+	// percent is current/total as a whole percentage.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	// +optional
+	Percent int32 `json:"percent,omitempty"`
+	// stage is the pipeline stage that runs: probe, subtitles, expressions, translation, clips, slides,
+	// videos, shorts, manifest.
+	// +optional
+	Stage string `json:"stage,omitempty"`
+	// message says what the runner does right now.
+	// +optional
+	Message string `json:"message,omitempty"`
+	// updateTime is when the runner last wrote progress.
+	// +optional
+	UpdateTime *metav1.Time `json:"updateTime,omitempty"`
+}
+
+// TaskResult summarises what a finished attempt produced; the full list lives in the manifest.
+type TaskResult struct {
+	// expressions is how many expressions were processed.
+	// +optional
+	Expressions int32 `json:"expressions,omitempty"`
+	// manifest is the path of manifest.json relative to the storage root (or its URL).
+	// +optional
+	Manifest string `json:"manifest,omitempty"`
+	// outputs counts files by kind: clips, slides, videos, shorts.
+	// +optional
+	Outputs map[string]int32 `json:"outputs,omitempty"`
+	// partial is true when the soft time limit cut the run short and only finished expressions were kept.
+	// +optional
+	Partial bool `json:"partial,omitempty"`
+}
+
+// TaskStatus is the observed state of a VideoTask or SlideTask.
+type TaskStatus struct {
+	// observedGeneration is the metadata.generation this status was computed for.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+	// phase summarises the task's state.
+	// +optional
+	Phase TaskPhase `json:"phase,omitempty"`
+	// progress is written by the runner while an attempt runs.
+	// +optional
+	Progress *TaskProgress `json:"progress,omitempty"`
+	// attempts is how many attempts (Jobs) have been started.
+	// +optional
+	Attempts int32 `json:"attempts,omitempty"`
+	// jobName is the Job of the current or last attempt.
+	// +optional
+	JobName string `json:"jobName,omitempty"`
+	// startTime is when the first attempt started.
+	// +optional
+	StartTime *metav1.Time `json:"startTime,omitempty"`
+	// completionTime is when the task reached Succeeded or Failed.
+	// +optional
+	CompletionTime *metav1.Time `json:"completionTime,omitempty"`
+	// nextRetryTime is when the next attempt starts, while a retry waits for its backoff.
+	// +optional
+	NextRetryTime *metav1.Time `json:"nextRetryTime,omitempty"`
+	// result summarises a successful (or partial) run.
+	// +optional
+	Result *TaskResult `json:"result,omitempty"`
+	// reason is a CamelCase word for the last failure or state change, such as InvalidInput,
+	// HardTimeLimitExceeded, SoftTimeLimitExceeded, BackoffLimitExceeded.
+	// +optional
+	Reason string `json:"reason,omitempty"`
+	// message is a human-readable explanation of reason.
+	// +optional
+	Message string `json:"message,omitempty"`
+	// conditions are the latest observations: Ready, Running, Succeeded, Failed, Suspended.
+	// +listType=map
+	// +listMapKey=type
+	// +patchStrategy=merge
+	// +patchMergeKey=type
+	// +optional
+	Conditions []metav1.Condition `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
+}

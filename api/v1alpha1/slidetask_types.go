@@ -1,0 +1,157 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// SlideContent is one slide, the seed's content_data.
+type SlideContent struct {
+	// title is a heading shown above the expression.
+	// +kubebuilder:validation:MaxLength=200
+	// +optional
+	Title string `json:"title,omitempty"`
+	// expression is the English expression the slide teaches.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=200
+	// +required
+	Expression string `json:"expression"`
+	// translation is the expression in the target language.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=200
+	// +required
+	Translation string `json:"translation"`
+	// dialogue is the line of dialogue the expression was heard in.
+	// +kubebuilder:validation:MaxLength=1000
+	// +optional
+	Dialogue string `json:"dialogue,omitempty"`
+	// dialogueTranslation is the dialogue line in the target language.
+	// +kubebuilder:validation:MaxLength=1000
+	// +optional
+	DialogueTranslation string `json:"dialogueTranslation,omitempty"`
+	// similarExpressions are related expressions; the slide shows up to two.
+	// +kubebuilder:validation:MaxItems=10
+	// +kubebuilder:validation:items:MaxLength=200
+	// +listType=atomic
+	// +optional
+	SimilarExpressions []string `json:"similarExpressions,omitempty"`
+	// examples are further example sentences.
+	// +kubebuilder:validation:MaxItems=10
+	// +kubebuilder:validation:items:MaxLength=500
+	// +listType=atomic
+	// +optional
+	Examples []string `json:"examples,omitempty"`
+	// notes is a short usage note.
+	// +kubebuilder:validation:MaxLength=1000
+	// +optional
+	Notes string `json:"notes,omitempty"`
+}
+
+// SlideFormat is the output format of a SlideTask.
+// +kubebuilder:validation:Enum=png;mp4
+type SlideFormat string
+
+const (
+	// SlideFormatPNG renders still images.
+	SlideFormatPNG SlideFormat = "png"
+	// SlideFormatMP4 renders one short video per slide.
+	SlideFormatMP4 SlideFormat = "mp4"
+)
+
+// SlideSize is the pixel size of a slide.
+type SlideSize struct {
+	// width in pixels.
+	// +kubebuilder:default=1280
+	// +kubebuilder:validation:Minimum=320
+	// +kubebuilder:validation:Maximum=3840
+	// +optional
+	Width int32 `json:"width,omitempty"`
+	// height in pixels.
+	// +kubebuilder:default=720
+	// +kubebuilder:validation:Minimum=320
+	// +kubebuilder:validation:Maximum=3840
+	// +optional
+	Height int32 `json:"height,omitempty"`
+}
+
+// SlideTaskSpec renders educational slides. It cannot change after creation, except suspend and
+// ttlSecondsAfterFinished.
+// +kubebuilder:validation:XValidation:rule="has(self.content) != has(self.slides)",message="exactly one of spec.content and spec.slides must be set"
+// +kubebuilder:validation:XValidation:rule="has(self.content) == has(oldSelf.content) && (!has(self.content) || self.content == oldSelf.content) && has(self.slides) == has(oldSelf.slides) && (!has(self.slides) || self.slides == oldSelf.slides)",message="spec.content and spec.slides are immutable: a SlideTask is one run; create a new task instead"
+// +kubebuilder:validation:XValidation:rule="self.format == oldSelf.format && self.size == oldSelf.size && self.durationSeconds == oldSelf.durationSeconds && self.audio == oldSelf.audio",message="spec.format, spec.size, spec.durationSeconds and spec.audio are immutable: a SlideTask is one run; create a new task instead"
+// +kubebuilder:validation:XValidation:rule="self.storage == oldSelf.storage",message="spec.storage is immutable: a SlideTask is one run; create a new task instead",fieldPath=".storage"
+// +kubebuilder:validation:XValidation:rule="self.timeLimits == oldSelf.timeLimits && self.retry == oldSelf.retry",message="spec.timeLimits and spec.retry are immutable: a SlideTask is one run; create a new task instead"
+// +kubebuilder:validation:XValidation:rule="has(self.output) == has(oldSelf.output) && (!has(self.output) || self.output == oldSelf.output)",message="spec.output is immutable: a SlideTask is one run; create a new task instead",fieldPath=".output"
+// +kubebuilder:validation:XValidation:rule="has(self.resources) == has(oldSelf.resources) && (!has(self.resources) || self.resources == oldSelf.resources)",message="spec.resources is immutable: a SlideTask is one run; create a new task instead",fieldPath=".resources"
+// +kubebuilder:validation:XValidation:rule="has(self.priorityClassName) == has(oldSelf.priorityClassName) && (!has(self.priorityClassName) || self.priorityClassName == oldSelf.priorityClassName) && has(self.serviceAccountName) == has(oldSelf.serviceAccountName) && (!has(self.serviceAccountName) || self.serviceAccountName == oldSelf.serviceAccountName)",message="spec.priorityClassName and spec.serviceAccountName are immutable: a SlideTask is one run; create a new task instead"
+type SlideTaskSpec struct {
+	// content is a single slide. Exactly one of content and slides is set.
+	// +optional
+	Content *SlideContent `json:"content,omitempty"`
+
+	// slides is a list of slides, rendered in order.
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=100
+	// +listType=atomic
+	// +optional
+	Slides []SlideContent `json:"slides,omitempty"`
+
+	// format is png (still images) or mp4 (a short video per slide).
+	// +kubebuilder:default=png
+	// +optional
+	Format SlideFormat `json:"format,omitempty"`
+
+	// size is the slide size in pixels.
+	// +kubebuilder:default={}
+	// +optional
+	Size SlideSize `json:"size,omitempty"`
+
+	// durationSeconds is how long each slide video lasts (format mp4).
+	// +kubebuilder:default=5
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=600
+	// +optional
+	DurationSeconds int32 `json:"durationSeconds,omitempty"`
+
+	// audio speaks the expression with espeak-ng in slide videos (format mp4) when the runner has it.
+	// +kubebuilder:default=false
+	// +optional
+	Audio bool `json:"audio"`
+
+	TaskTemplate `json:",inline"`
+}
+
+// SlideTask renders educational slides (expression, translation, dialogue, similar expressions) as PNG
+// images or short videos. Each attempt runs as one Job.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=st,categories=langflix
+// +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
+// +kubebuilder:printcolumn:name="Progress",type=string,JSONPath=`.status.progress.percent`,description="percent done"
+// +kubebuilder:printcolumn:name="Stage",type=string,JSONPath=`.status.progress.stage`
+// +kubebuilder:printcolumn:name="Attempts",type=integer,JSONPath=`.status.attempts`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:printcolumn:name="Message",type=string,JSONPath=`.status.message`,priority=1
+type SlideTask struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec is the desired run.
+	// +required
+	Spec SlideTaskSpec `json:"spec"`
+
+	// status is the observed state.
+	// +optional
+	Status TaskStatus `json:"status,omitempty"`
+}
+
+// SlideTaskList is a list of SlideTasks.
+// +kubebuilder:object:root=true
+type SlideTaskList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []SlideTask `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&SlideTask{}, &SlideTaskList{})
+}

@@ -1,0 +1,161 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/klog/v2"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+)
+
+// CleanupPolicyReconciler keeps one CronJob per CleanupPolicy in sync and mirrors its runs into the status.
+type CleanupPolicyReconciler struct {
+	Client    client.Client
+	APIReader client.Reader
+	Recorder  events.EventRecorder
+	Runner    RunnerConfig
+}
+
+// Reconcile gets the policy, syncs its CronJob, observes the last run and writes status once.
+func (r *CleanupPolicyReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	var policy tasksv1.CleanupPolicy
+	if err := r.Client.Get(ctx, req.NamespacedName, &policy); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if !policy.DeletionTimestamp.IsZero() {
+		// The CronJob and its Jobs are owned by the policy; garbage collection removes them.
+		return ctrl.Result{}, nil
+	}
+	ctx = klog.NewContext(ctx, klog.FromContext(ctx).WithValues("cleanupPolicy", klog.KObj(&policy)))
+
+	obs := cleanupObservation{}
+	var err error
+	obs.cronJob, obs.syncErr, err = r.syncCronJob(ctx, &policy)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	if err := r.observeLastRun(ctx, &policy, &obs); err != nil {
+		return ctrl.Result{}, err
+	}
+	desired := computeCleanupStatus(&policy, obs)
+	if equality.Semantic.DeepEqual(policy.Status, desired) {
+		return ctrl.Result{}, nil
+	}
+	if err := applyStatus(ctx, r.Client, &policy, cleanupKind, &desired); err != nil {
+		return ctrl.Result{}, err
+	}
+	r.recordTransition(&policy, desired)
+	return ctrl.Result{}, nil
+}
+
+// syncCronJob creates or updates the policy's CronJob. A rejection by the API server for invalid content is
+// returned as syncErr (reported in status, not retried: only a spec change can fix it); other errors are
+// returned as err and retried with backoff.
+func (r *CleanupPolicyReconciler) syncCronJob(ctx context.Context, p *tasksv1.CleanupPolicy) (*batchv1.CronJob, error, error) {
+	desired := cronJobForPolicy(p, r.Runner)
+	var current batchv1.CronJob
+	err := r.Client.Get(ctx, client.ObjectKeyFromObject(desired), &current)
+	switch {
+	case apierrors.IsNotFound(err):
+		if err := r.Client.Create(ctx, desired); err != nil {
+			if apierrors.IsInvalid(err) {
+				return nil, err, nil
+			}
+			return nil, nil, fmt.Errorf("create CronJob %s: %w", desired.Name, err)
+		}
+		return desired, nil, nil
+	case err != nil:
+		return nil, nil, fmt.Errorf("get CronJob %s: %w", desired.Name, err)
+	}
+	if equality.Semantic.DeepDerivative(desired.Spec, current.Spec) && equality.Semantic.DeepEqual(desired.Labels, current.Labels) {
+		return &current, nil, nil
+	}
+	patch := client.MergeFrom(current.DeepCopy())
+	current.Spec = desired.Spec
+	current.Labels = desired.Labels
+	if err := r.Client.Patch(ctx, &current, patch); err != nil {
+		if apierrors.IsInvalid(err) {
+			return nil, err, nil
+		}
+		return nil, nil, fmt.Errorf("update CronJob %s: %w", desired.Name, err)
+	}
+	return &current, nil, nil
+}
+
+// observeLastRun finds the newest finished cleanup Job and, when it is new to the status, reads its
+// runner's summary from the pod.
+func (r *CleanupPolicyReconciler) observeLastRun(ctx context.Context, p *tasksv1.CleanupPolicy, obs *cleanupObservation) error {
+	var jobs batchv1.JobList
+	if err := r.Client.List(ctx, &jobs, client.InNamespace(p.Namespace),
+		client.MatchingLabels{tasksv1.LabelTask: p.Name, tasksv1.LabelKind: cleanupKind}); err != nil {
+		return fmt.Errorf("list cleanup Jobs: %w", err)
+	}
+	for i := range jobs.Items {
+		job := &jobs.Items[i]
+		cond := jobFinished(job)
+		if cond == nil {
+			continue
+		}
+		if obs.lastJob == nil || cond.LastTransitionTime.After(jobFinished(obs.lastJob).LastTransitionTime.Time) {
+			obs.lastJob = job
+		}
+	}
+	if obs.lastJob == nil || (p.Status.LastRun != nil && p.Status.LastRun.JobName == obs.lastJob.Name) {
+		return nil
+	}
+	var pods corev1.PodList
+	if err := r.APIReader.List(ctx, &pods, client.InNamespace(p.Namespace),
+		client.MatchingLabels{batchv1.JobNameLabel: obs.lastJob.Name}); err != nil {
+		return fmt.Errorf("list pods of Job %s: %w", obs.lastJob.Name, err)
+	}
+	obs.lastTermination = terminationFromPods(pods.Items)
+	return nil
+}
+
+func (r *CleanupPolicyReconciler) recordTransition(p *tasksv1.CleanupPolicy, cur tasksv1.CleanupPolicyStatus) {
+	if run := cur.LastRun; run != nil && (p.Status.LastRun == nil || p.Status.LastRun.JobName != run.JobName) {
+		if run.Succeeded {
+			cleanupRunsTotal.WithLabelValues("succeeded").Inc()
+			cleanupFilesDeletedTotal.Add(float64(run.FilesDeleted))
+			r.Recorder.Eventf(p, nil, corev1.EventTypeNormal, tasksv1.ReasonCompleted, "Cleanup",
+				"Job %s deleted %d files (%d bytes), %d errors, dryRun=%t", run.JobName, run.FilesDeleted, run.BytesFreed, run.Errors, run.DryRun)
+		} else {
+			cleanupRunsTotal.WithLabelValues("failed").Inc()
+			r.Recorder.Eventf(p, nil, corev1.EventTypeWarning, tasksv1.ReasonAttemptFailed, "Cleanup", "Job %s failed: %s", run.JobName, run.Message)
+		}
+	}
+	for _, c := range cur.Conditions {
+		if c.Type == tasksv1.ConditionReady && c.Reason == tasksv1.ReasonCronJobInvalid {
+			r.Recorder.Eventf(p, nil, corev1.EventTypeWarning, c.Reason, "Sync", "%s", c.Message)
+		}
+	}
+}
+
+// SetupWithManager watches CleanupPolicies, their CronJobs, and the Jobs those CronJobs start (which the
+// policy does not own directly, so they are mapped back by label).
+func (r *CleanupPolicyReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&tasksv1.CleanupPolicy{}).
+		Owns(&batchv1.CronJob{}).
+		Watches(&batchv1.Job{}, handler.EnqueueRequestsFromMapFunc(policyForJob)).
+		Complete(r)
+}
+
+func policyForJob(_ context.Context, obj client.Object) []reconcile.Request {
+	labels := obj.GetLabels()
+	if labels[tasksv1.LabelKind] != cleanupKind || labels[tasksv1.LabelTask] == "" {
+		return nil
+	}
+	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: obj.GetNamespace(), Name: labels[tasksv1.LabelTask]}}}
+}

@@ -1,0 +1,101 @@
+package controllers
+
+import (
+	"math"
+	"strconv"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+)
+
+// taskLabels are the labels of a task's Jobs and their pods; the operator finds its Jobs by them.
+func taskLabels(kind, name string) map[string]string {
+	return map[string]string{
+		tasksv1.LabelTask:      name,
+		tasksv1.LabelKind:      kind,
+		tasksv1.LabelManagedBy: tasksv1.ManagedByValue,
+	}
+}
+
+// defaultOutput is where a task's results go when spec.output is empty.
+func defaultOutput(task tasksv1.Task) string {
+	if out := task.GetTemplate().Output; out != "" {
+		return string(out)
+	}
+	return task.GetNamespace() + "/" + task.GetName() + "/"
+}
+
+// jobForTask builds the Job of one attempt of a task. It is a pure function of its inputs: the same task,
+// attempt and configuration always give the same Job, which is what makes Job names safe to retry.
+func jobForTask(task tasksv1.Task, kind string, attempt int32, cfg RunnerConfig) *batchv1.Job {
+	tmpl := task.GetTemplate()
+	labels := taskLabels(kind, task.GetName())
+	labels[tasksv1.LabelAttempt] = strconv.Itoa(int(attempt))
+
+	args, env := runnerInvocation(task)
+	env = append(env,
+		corev1.EnvVar{Name: "LANGFLIX_TASK_KIND", Value: kind},
+		corev1.EnvVar{Name: "LANGFLIX_TASK_NAME", Value: task.GetName()},
+		corev1.EnvVar{Name: "LANGFLIX_TASK_NAMESPACE", Value: task.GetNamespace()},
+		corev1.EnvVar{Name: "LANGFLIX_SOFT_TIME_LIMIT", Value: tmpl.TimeLimits.Soft.Duration.String()},
+	)
+	if cfg.RedisURL != "" {
+		env = append(env, corev1.EnvVar{Name: "LANGFLIX_REDIS_URL", Value: cfg.RedisURL})
+	}
+	serviceAccount := cfg.ServiceAccountName
+	if tmpl.ServiceAccountName != "" {
+		serviceAccount = tmpl.ServiceAccountName
+	}
+
+	pod := runnerPodSpec(cfg, runnerPodInput{
+		args:               args,
+		env:                env,
+		storage:            tmpl.Storage,
+		resources:          tmpl.Resources,
+		serviceAccountName: serviceAccount,
+		needsAPI:           true,
+		priorityClassName:  tmpl.PriorityClassName,
+	})
+
+	job := &batchv1.Job{
+		ObjectMeta: metav1.ObjectMeta{
+			Name:      jobName(task.GetName(), kind, attempt),
+			Namespace: task.GetNamespace(),
+			Labels:    labels,
+		},
+		Spec: batchv1.JobSpec{
+			// Retries are the operator's: each attempt is its own Job, so the Job itself never retries.
+			BackoffLimit:          ptr.To[int32](0),
+			ActiveDeadlineSeconds: ptr.To(hardLimitSeconds(tmpl.TimeLimits)),
+			Suspend:               ptr.To(tmpl.IsSuspended()),
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec:       pod,
+			},
+		},
+	}
+	setControllerReference(task, kind, job)
+	return job
+}
+
+// hardLimitSeconds rounds the hard limit up to whole seconds, at least one.
+func hardLimitSeconds(limits tasksv1.TimeLimits) int64 {
+	return int64(math.Max(1, math.Ceil(limits.Hard.Seconds())))
+}
+
+// setControllerReference makes the task the controlling owner of obj, so that deleting the task deletes
+// obj (and, through the Job, its pods).
+func setControllerReference(owner metav1.Object, kind string, obj metav1.Object) {
+	obj.SetOwnerReferences([]metav1.OwnerReference{{
+		APIVersion:         tasksv1.GroupVersion.String(),
+		Kind:               kind,
+		Name:               owner.GetName(),
+		UID:                owner.GetUID(),
+		Controller:         ptr.To(true),
+		BlockOwnerDeletion: ptr.To(true),
+	}})
+}

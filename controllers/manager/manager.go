@@ -1,0 +1,149 @@
+package manager
+
+import (
+	"flag"
+	"fmt"
+
+	batchv1 "k8s.io/api/batch/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"k8s.io/klog/v2"
+	"k8s.io/klog/v2/textlogger"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+	"github.com/langflix/langflix-operator/controllers"
+)
+
+// Scheme knows the built-in kinds and the tasks.langflix.io kinds.
+func Scheme() *runtime.Scheme {
+	s := runtime.NewScheme()
+	utilruntime.Must(clientgoscheme.AddToScheme(s))
+	utilruntime.Must(tasksv1.AddToScheme(s))
+	return s
+}
+
+// Main parses flags, builds the manager and runs it until SIGTERM. It returns the process exit code.
+func Main(args []string) int {
+	fs := flag.NewFlagSet("manager", flag.ContinueOnError)
+	logConfig := textlogger.NewConfig()
+	logConfig.AddFlags(fs)
+	opts, err := parseOptions(fs, args)
+	if err != nil {
+		fmt.Fprintln(fs.Output(), err)
+		return 2
+	}
+	logger := textlogger.NewLogger(logConfig)
+	ctrl.SetLogger(logger)
+	klog.SetLogger(logger)
+
+	cfg, err := ctrl.GetConfig()
+	if err != nil {
+		logger.Error(err, "No Kubernetes configuration")
+		return 1
+	}
+	cfg.QPS, cfg.Burst = float32(opts.KubeAPIQPS), opts.KubeAPIBurst
+
+	mgr, err := NewManager(cfg, opts)
+	if err != nil {
+		logger.Error(err, "Unable to set up the manager")
+		return 1
+	}
+	logger.Info("Starting manager", "runnerImage", opts.Runner.Image, "namespaces", opts.Namespaces, "leaderElection", opts.LeaderElect)
+	if err := mgr.Start(ctrl.SetupSignalHandler()); err != nil {
+		logger.Error(err, "Manager stopped with an error")
+		return 1
+	}
+	return 0
+}
+
+// NewManager builds a manager with the three controllers registered. Tests call it with their own
+// rest.Config so that they run exactly what production runs.
+func NewManager(cfg *rest.Config, opts Options) (ctrl.Manager, error) {
+	scheme := Scheme()
+	// Only the operator's own Jobs are cached: a cluster with many unrelated Jobs costs no operator memory.
+	managed := labels.SelectorFromSet(labels.Set{tasksv1.LabelManagedBy: tasksv1.ManagedByValue})
+	cacheOpts := cache.Options{
+		SyncPeriod: &opts.SyncPeriod,
+		ByObject: map[client.Object]cache.ByObject{
+			&batchv1.Job{}:     {Label: managed},
+			&batchv1.CronJob{}: {Label: managed},
+		},
+	}
+	if len(opts.Namespaces) > 0 {
+		cacheOpts.DefaultNamespaces = map[string]cache.Config{}
+		for _, ns := range opts.Namespaces {
+			cacheOpts.DefaultNamespaces[ns] = cache.Config{}
+		}
+	}
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                  scheme,
+		Cache:                   cacheOpts,
+		Metrics:                 metricsserver.Options{BindAddress: opts.MetricsAddr},
+		HealthProbeBindAddress:  opts.ProbeAddr,
+		LeaderElection:          opts.LeaderElect,
+		LeaderElectionID:        "langflix-operator.tasks.langflix.io",
+		LeaderElectionNamespace: opts.LeaderElectionNamespace,
+		// Step down quickly on SIGTERM so a new leader takes over without waiting for the lease to expire.
+		LeaderElectionReleaseOnCancel: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("new manager: %w", err)
+	}
+	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
+		return nil, fmt.Errorf("add healthz: %w", err)
+	}
+	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+		return nil, fmt.Errorf("add readyz: %w", err)
+	}
+	if err := SetupControllers(mgr, opts); err != nil {
+		return nil, err
+	}
+	return mgr, nil
+}
+
+// SetupControllers registers the VideoTask, SlideTask and CleanupPolicy controllers with mgr.
+func SetupControllers(mgr ctrl.Manager, opts Options) error {
+	recorder := mgr.GetEventRecorder(tasksv1.FieldManagerOperator)
+	kinds := []struct {
+		kind string
+		new  func() tasksv1.Task
+	}{
+		{"VideoTask", func() tasksv1.Task { return &tasksv1.VideoTask{} }},
+		{"SlideTask", func() tasksv1.Task { return &tasksv1.SlideTask{} }},
+	}
+	for _, k := range kinds {
+		r := &controllers.TaskReconciler{
+			Client:                  mgr.GetClient(),
+			APIReader:               mgr.GetAPIReader(),
+			Scheme:                  mgr.GetScheme(),
+			Recorder:                recorder,
+			Clock:                   clock.RealClock{},
+			Runner:                  opts.Runner,
+			Kind:                    k.kind,
+			NewTask:                 k.new,
+			MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
+		}
+		if err := r.SetupWithManager(mgr); err != nil {
+			return fmt.Errorf("set up %s controller: %w", k.kind, err)
+		}
+	}
+	cleanup := &controllers.CleanupPolicyReconciler{
+		Client:    mgr.GetClient(),
+		APIReader: mgr.GetAPIReader(),
+		Recorder:  recorder,
+		Runner:    opts.Runner,
+	}
+	if err := cleanup.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("set up CleanupPolicy controller: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,100 @@
+// Package manager wires the controllers into a controller-runtime manager from command-line flags.
+package manager
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/langflix/langflix-operator/controllers"
+)
+
+// Options are the manager's flags. Every flag can also come from the environment variable named in its
+// help, so a Deployment can set them either way.
+type Options struct {
+	MetricsAddr             string
+	ProbeAddr               string
+	LeaderElect             bool
+	LeaderElectionNamespace string
+	Namespaces              []string
+	MaxConcurrentReconciles int
+	SyncPeriod              time.Duration
+	Runner                  controllers.RunnerConfig
+	KubeAPIQPS              float64
+	KubeAPIBurst            int
+}
+
+// parseOptions reads flags, with environment variables as defaults.
+func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
+	o := Options{}
+	var namespaces, pullPolicy, cpuRequest, memRequest, memLimit string
+	fs.StringVar(&o.MetricsAddr, "metrics-bind-address", env("METRICS_BIND_ADDRESS", ":8080"), "Address of the Prometheus metrics endpoint; \"0\" disables it. Env METRICS_BIND_ADDRESS.")
+	fs.StringVar(&o.ProbeAddr, "health-probe-bind-address", env("HEALTH_PROBE_BIND_ADDRESS", ":8081"), "Address of the /healthz and /readyz endpoints. Env HEALTH_PROBE_BIND_ADDRESS.")
+	fs.BoolVar(&o.LeaderElect, "leader-elect", env("LEADER_ELECT", "false") == "true", "Elect a leader so that only one replica reconciles. Env LEADER_ELECT.")
+	fs.StringVar(&o.LeaderElectionNamespace, "leader-election-namespace", env("LEADER_ELECTION_NAMESPACE", ""), "Namespace of the leader election Lease (default: the pod's). Env LEADER_ELECTION_NAMESPACE.")
+	fs.StringVar(&namespaces, "namespaces", env("WATCH_NAMESPACES", ""), "Comma-separated namespaces to watch; empty watches all. Env WATCH_NAMESPACES.")
+	fs.IntVar(&o.MaxConcurrentReconciles, "max-concurrent-reconciles", 4, "Parallel reconciles per kind.")
+	fs.DurationVar(&o.SyncPeriod, "sync-period", 10*time.Hour, "How often every object is reconciled even without changes.")
+	fs.StringVar(&o.Runner.Image, "runner-image", env("RUNNER_IMAGE", "langflix-runner:latest"), "Image of the runner that task Jobs run. Env RUNNER_IMAGE.")
+	fs.StringVar(&pullPolicy, "runner-image-pull-policy", env("RUNNER_IMAGE_PULL_POLICY", string(corev1.PullIfNotPresent)), "Pull policy of the runner image. Env RUNNER_IMAGE_PULL_POLICY.")
+	fs.StringVar(&cpuRequest, "runner-cpu-request", env("RUNNER_CPU_REQUEST", "500m"), "Default CPU request of runner pods. Env RUNNER_CPU_REQUEST.")
+	fs.StringVar(&memRequest, "runner-memory-request", env("RUNNER_MEMORY_REQUEST", "512Mi"), "Default memory request of runner pods. Env RUNNER_MEMORY_REQUEST.")
+	fs.StringVar(&memLimit, "runner-memory-limit", env("RUNNER_MEMORY_LIMIT", "2Gi"), "Default memory limit of runner pods. Env RUNNER_MEMORY_LIMIT.")
+	fs.StringVar(&o.Runner.RedisURL, "redis-url", env("REDIS_URL", ""), "Optional Redis URL the runner uses as its result cache. Env REDIS_URL.")
+	fs.StringVar(&o.Runner.ServiceAccountName, "runner-service-account", env("RUNNER_SERVICE_ACCOUNT", controllers.DefaultRunnerServiceAccount), "ServiceAccount the operator creates for runners in each task namespace. Env RUNNER_SERVICE_ACCOUNT.")
+	fs.StringVar(&o.Runner.ClusterRoleName, "runner-cluster-role", env("RUNNER_CLUSTER_ROLE", controllers.DefaultRunnerClusterRole), "ClusterRole bound to the runner ServiceAccount. Env RUNNER_CLUSTER_ROLE.")
+	fs.Float64Var(&o.KubeAPIQPS, "kube-api-qps", 50, "Client requests per second to the API server.")
+	fs.IntVar(&o.KubeAPIBurst, "kube-api-burst", 100, "Client request burst to the API server.")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+
+	for _, ns := range strings.Split(namespaces, ",") {
+		if ns = strings.TrimSpace(ns); ns != "" {
+			o.Namespaces = append(o.Namespaces, ns)
+		}
+	}
+	switch p := corev1.PullPolicy(pullPolicy); p {
+	case corev1.PullAlways, corev1.PullIfNotPresent, corev1.PullNever:
+		o.Runner.PullPolicy = p
+	default:
+		return o, fmt.Errorf("--runner-image-pull-policy: %q is not Always, IfNotPresent or Never", pullPolicy)
+	}
+	if o.Runner.Image == "" {
+		return o, fmt.Errorf("--runner-image must not be empty")
+	}
+	reqs := corev1.ResourceList{}
+	limits := corev1.ResourceList{}
+	for _, q := range []struct {
+		flag, value string
+		list        corev1.ResourceList
+		name        corev1.ResourceName
+	}{
+		{"--runner-cpu-request", cpuRequest, reqs, corev1.ResourceCPU},
+		{"--runner-memory-request", memRequest, reqs, corev1.ResourceMemory},
+		{"--runner-memory-limit", memLimit, limits, corev1.ResourceMemory},
+	} {
+		if q.value == "" {
+			continue
+		}
+		v, err := resource.ParseQuantity(q.value)
+		if err != nil {
+			return o, fmt.Errorf("%s: %w", q.flag, err)
+		}
+		q.list[q.name] = v
+	}
+	o.Runner.DefaultResources = corev1.ResourceRequirements{Requests: reqs, Limits: limits}
+	return o, nil
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}

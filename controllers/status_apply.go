@@ -1,0 +1,37 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+)
+
+// applyStatus server-side applies the operator's part of an object's status with its own field manager.
+// Fields left out (status.progress, which the runner applies as "langflix-runner") keep their owner and
+// value, so the two writers never overwrite each other.
+func applyStatus(ctx context.Context, c client.Client, obj client.Object, kind string, status any, omit ...string) error {
+	fields, err := runtime.DefaultUnstructuredConverter.ToUnstructured(status)
+	if err != nil {
+		return fmt.Errorf("convert status of %s/%s: %w", obj.GetNamespace(), obj.GetName(), err)
+	}
+	for _, f := range omit {
+		delete(fields, f)
+	}
+	u := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": tasksv1.GroupVersion.String(),
+		"kind":       kind,
+		"metadata":   map[string]any{"name": obj.GetName(), "namespace": obj.GetNamespace()},
+		"status":     fields,
+	}}
+	err = c.Status().Apply(ctx, client.ApplyConfigurationFromUnstructured(u),
+		client.FieldOwner(tasksv1.FieldManagerOperator), client.ForceOwnership)
+	if err != nil {
+		return fmt.Errorf("apply status of %s %s/%s: %w", kind, obj.GetNamespace(), obj.GetName(), err)
+	}
+	return nil
+}

@@ -1,0 +1,89 @@
+package controllers
+
+import (
+	"encoding/json"
+	"strings"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+)
+
+// Runner exit codes (runner/failure): the contract between the runner and the operator.
+const (
+	exitInvalidInput = 2
+	exitSoftLimit    = 3
+)
+
+// terminationMessage is the JSON the runner writes to its termination log on every exit. It is kept under
+// the kubelet's 4096-byte limit by the runner.
+type terminationMessage struct {
+	Reason      string           `json:"reason,omitempty"`
+	Message     string           `json:"message,omitempty"`
+	Expressions int32            `json:"expressions,omitempty"`
+	Manifest    string           `json:"manifest,omitempty"`
+	Outputs     map[string]int32 `json:"outputs,omitempty"`
+	Partial     bool             `json:"partial,omitempty"`
+	// Cleanup runs report their summary with these fields.
+	FilesDeleted int64 `json:"filesDeleted,omitempty"`
+	BytesFreed   int64 `json:"bytesFreed,omitempty"`
+	Errors       int64 `json:"errors,omitempty"`
+	DryRun       bool  `json:"dryRun,omitempty"`
+}
+
+// podTermination is what the operator learned from an attempt's finished runner container.
+type podTermination struct {
+	ExitCode int32
+	// Message is the parsed termination message; nil when the runner wrote none or it was not JSON.
+	Message *terminationMessage
+	// Raw is the termination message as the kubelet reported it (possibly the log tail), for failure
+	// messages when it was not JSON.
+	Raw string
+}
+
+// terminationFromPods finds the runner container's terminated state among a Job's pods, preferring the
+// most recently finished one.
+func terminationFromPods(pods []corev1.Pod) *podTermination {
+	var best *corev1.ContainerStateTerminated
+	for i := range pods {
+		for _, cs := range pods[i].Status.ContainerStatuses {
+			if cs.Name != runnerContainerName || cs.State.Terminated == nil {
+				continue
+			}
+			t := cs.State.Terminated
+			if best == nil || t.FinishedAt.After(best.FinishedAt.Time) {
+				best = t
+			}
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	out := &podTermination{ExitCode: best.ExitCode, Raw: strings.TrimSpace(best.Message)}
+	var msg terminationMessage
+	if err := json.Unmarshal([]byte(out.Raw), &msg); err == nil {
+		msg.Manifest = storageRelative(msg.Manifest)
+		out.Message = &msg
+	}
+	return out
+}
+
+// storageRelative turns a path inside the runner's storage mount into a path relative to the storage root,
+// which is what users see in their volume.
+func storageRelative(p string) string {
+	if rest, ok := strings.CutPrefix(p, storageMountPath+"/"); ok {
+		return rest
+	}
+	return p
+}
+
+// jobFinished returns the Job's final condition (Complete or Failed), or nil while it runs. The Job
+// controller's interim conditions (SuccessCriteriaMet, FailureTarget) are ignored: pods may still run.
+func jobFinished(job *batchv1.Job) *batchv1.JobCondition {
+	for i := range job.Status.Conditions {
+		c := &job.Status.Conditions[i]
+		if (c.Type == batchv1.JobComplete || c.Type == batchv1.JobFailed) && c.Status == corev1.ConditionTrue {
+			return c
+		}
+	}
+	return nil
+}

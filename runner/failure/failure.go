@@ -1,0 +1,82 @@
+// Package failure classifies runner errors into the reasons the operator understands. The reason decides
+// whether a task is retried, so every stage wraps its errors with one of these helpers instead of inventing
+// its own exit codes.
+package failure
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Reason is the machine-readable cause of a runner failure. It travels to the operator in the termination
+// message and ends up in the task's status.reason.
+type Reason string
+
+const (
+	// InvalidInput means the input can never succeed (not a media file, empty subtitles, bad flags,
+	// missing font). Exit code 2; the operator does not retry.
+	InvalidInput Reason = "InvalidInput"
+	// SoftTimeLimitExceeded means the soft deadline passed; partial results were kept. Exit code 3.
+	SoftTimeLimitExceeded Reason = "SoftTimeLimitExceeded"
+	// Terminated means the runner got SIGTERM/SIGINT (hard limit or pod deletion). Exit code 1.
+	Terminated Reason = "Terminated"
+	// Internal is any other failure; it may succeed on retry. Exit code 1.
+	Internal Reason = "Internal"
+)
+
+// Exit codes of the runner, part of its contract with the operator.
+const (
+	ExitOK        = 0
+	ExitRetryable = 1
+	ExitInvalid   = 2
+	ExitSoftLimit = 3
+)
+
+// Error is an error with a Reason.
+type Error struct {
+	Reason Reason
+	Err    error
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// Invalid returns an InvalidInput error. Messages must say what was wrong and with which input.
+func Invalid(format string, args ...any) error {
+	return &Error{Reason: InvalidInput, Err: fmt.Errorf(format, args...)}
+}
+
+// Wrap attaches a reason to err; a nil err stays nil.
+func Wrap(reason Reason, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &Error{Reason: reason, Err: err}
+}
+
+// ReasonOf returns the reason attached anywhere in err's chain, or Internal.
+func ReasonOf(err error) Reason {
+	var fe *Error
+	if errors.As(err, &fe) {
+		return fe.Reason
+	}
+	return Internal
+}
+
+// IsInvalid reports whether err is an InvalidInput error.
+func IsInvalid(err error) bool { return err != nil && ReasonOf(err) == InvalidInput }
+
+// ExitCode maps an error to the runner's exit code.
+func ExitCode(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	switch ReasonOf(err) {
+	case InvalidInput:
+		return ExitInvalid
+	case SoftTimeLimitExceeded:
+		return ExitSoftLimit
+	default:
+		return ExitRetryable
+	}
+}

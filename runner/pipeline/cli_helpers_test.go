@@ -1,0 +1,40 @@
+package pipeline_test
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/langflix/langflix-operator/runner/cli"
+	"github.com/langflix/langflix-operator/runner/manifest"
+)
+
+// cliRun is one in-process run of the runner's command line.
+type cliRun struct {
+	err         error
+	stdout      string
+	stderr      string
+	termination manifest.Termination
+	termRaw     []byte
+}
+
+// runCLI runs the runner in-process, exactly as the binary would, with the termination log in a temp
+// file. Kubernetes progress is off unless the test sets LANGFLIX_TASK_* itself.
+func runCLI(t *testing.T, stdin string, args ...string) cliRun {
+	t.Helper()
+	termPath := filepath.Join(t.TempDir(), "termination-log")
+	args = append(args, "--termination-log", termPath)
+	var stdout, stderr bytes.Buffer
+	err := cli.Run(context.Background(), args, cli.Env{Stdin: strings.NewReader(stdin), Stdout: &stdout, Stderr: &stderr})
+	r := cliRun{err: err, stdout: stdout.String(), stderr: stderr.String()}
+	readJSONBytes(t, termPath, &r.termination, &r.termRaw)
+	return r
+}
+
+func readJSONBytes(t *testing.T, path string, v any, raw *[]byte) {
+	t.Helper()
+	readJSON(t, path, v)
+	*raw = mustRead(t, path)
+}

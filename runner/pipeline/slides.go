@@ -1,0 +1,257 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/langflix/langflix-operator/runner/cleanup"
+	"github.com/langflix/langflix-operator/runner/failure"
+	"github.com/langflix/langflix-operator/runner/fsutil"
+	"github.com/langflix/langflix-operator/runner/manifest"
+	"github.com/langflix/langflix-operator/runner/media"
+	"github.com/langflix/langflix-operator/runner/progress"
+	"github.com/langflix/langflix-operator/runner/slides"
+)
+
+// Slide output formats.
+const (
+	FormatPNG = "png"
+	FormatMP4 = "mp4"
+)
+
+// Bounds of a slide's size: below the minimum nothing readable fits, above the maximum is a typo. Sizes
+// must be even for H.264's 4:2:0 chroma.
+const (
+	minSlideSide = 160
+	maxSlideSide = 3840
+)
+
+// slideFrameRate matches the lesson videos, so slide videos can be joined with them.
+const slideFrameRate = media.OutputFrameRate
+
+// StageRender is the slides command's only stage.
+const StageRender = "render"
+
+// SlidesConfig configures one run of the slides command.
+type SlidesConfig struct {
+	Contents []slides.Content
+	// Format is FormatPNG or FormatMP4 (a PNG plus a video of it).
+	Format   string
+	Size     image.Point
+	Duration time.Duration
+	// Audio speaks the expression with espeak-ng in mp4 slides (silence when it is not installed).
+	Audio bool
+	// Voice is the espeak-ng voice ("en").
+	Voice string
+
+	StorageRoot, Out, WorkDir string
+	FontPath                  string
+	Tools                     media.Tools
+	Version                   string
+	Task                      *manifest.Task
+	SoftTimeLimit             time.Duration
+	Log                       *slog.Logger
+	Progress                  progress.Reporter
+}
+
+// SlidesPlan is the progress plan of the slides command.
+func SlidesPlan() progress.Plan {
+	return progress.Plan{{Name: StageRender, Weight: 20}, {Name: StageManifest, Weight: 1}}
+}
+
+// RunSlides renders one slide per content into <out>/slides/NN_<slug>.png, and with FormatMP4 also a
+// video of it into <out>/videos/NN_<slug>.mp4, then writes the manifest.
+func RunSlides(d *Deadline, cfg SlidesConfig) (*Result, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Progress == nil {
+		cfg.Progress = progress.Nop()
+	}
+	defer cfg.Progress.Done()
+	if err := checkSlidesConfig(cfg); err != nil {
+		return &Result{}, err
+	}
+	renderer, err := slides.NewRenderer(cfg.FontPath)
+	if err != nil {
+		return &Result{}, err
+	}
+	loc := newLocations(cfg.StorageRoot, cfg.WorkDir)
+	outDir, err := loc.outputDir(cfg.Out)
+	if err != nil {
+		return &Result{}, err
+	}
+	release, err := cleanup.MarkInProgress(outDir)
+	if err != nil {
+		return &Result{}, err
+	}
+	defer release()
+
+	s := &slidesRun{cfg: cfg, d: d, renderer: renderer, outDir: outDir}
+	if cfg.Format == FormatMP4 && cfg.Audio {
+		s.espeak, _ = exec.LookPath("espeak-ng")
+		if s.espeak == "" {
+			cfg.Log.Info("espeak-ng is not installed: slide videos get a silent audio track")
+		}
+	}
+	m := &manifest.Manifest{RunnerVersion: cfg.Version, Command: "slides", Task: cfg.Task, StartedAt: time.Now().UTC(),
+		Options: manifest.Options{Format: cfg.Format, Width: cfg.Size.X, Height: cfg.Size.Y,
+			SlideDuration: manifest.Seconds(cfg.Duration), Audio: cfg.Audio, Font: cfg.FontPath, Slides: true,
+			EducationalVideo: cfg.Format == FormatMP4}}
+	if cfg.SoftTimeLimit > 0 {
+		m.Options.SoftTimeLimit = cfg.SoftTimeLimit.String()
+	}
+	start := time.Now()
+	runErr := s.renderAll()
+	m.Stages = []manifest.StageTiming{{Name: StageRender, DurationMS: time.Since(start).Milliseconds()}}
+	if runErr != nil && d.Stopped() && failure.ReasonOf(runErr) != failure.InvalidInput {
+		runErr = nil // the error is the stop itself; classify says which
+	}
+	err = d.classify(runErr)
+	if err != nil && len(s.done) == 0 && failure.ReasonOf(err) != failure.SoftTimeLimitExceeded &&
+		failure.ReasonOf(err) != failure.Terminated {
+		return &Result{}, err
+	}
+
+	cfg.Progress.Stage(StageManifest, 1)
+	m.Expressions = s.done
+	m.Status = manifest.Complete
+	if err != nil {
+		m.Status, m.Reason, m.Message = manifest.Partial, string(failure.ReasonOf(err)), err.Error()
+	}
+	m.FinishedAt = time.Now().UTC()
+	if werr := manifest.Write(filepath.Join(outDir, manifest.FileName), m); werr != nil {
+		return &Result{}, errors.Join(err, werr)
+	}
+	cfg.Progress.Step(1, "manifest written")
+	res := &Result{Manifest: m, ManifestRef: manifestRef(cfg.Out, manifest.FileName), Outputs: countOutputs(m.Expressions)}
+	if !d.Terminated() {
+		if perr := loc.publish(d.Hard(), outDir, cfg.Out); perr != nil {
+			return res, errors.Join(err, fmt.Errorf("publish outputs: %w", perr))
+		}
+	}
+	return res, err
+}
+
+func checkSlidesConfig(cfg SlidesConfig) error {
+	if len(cfg.Contents) == 0 {
+		return failure.Invalid("no slide content given")
+	}
+	for i, c := range cfg.Contents {
+		if c.Expression == "" {
+			return failure.Invalid("slide content %d has no expression", i+1)
+		}
+	}
+	if cfg.Format != FormatPNG && cfg.Format != FormatMP4 {
+		return failure.Invalid("--format %q: want png or mp4", cfg.Format)
+	}
+	for _, side := range []struct {
+		name string
+		v    int
+	}{{"width", cfg.Size.X}, {"height", cfg.Size.Y}} {
+		if side.v < minSlideSide || side.v > maxSlideSide || side.v%2 != 0 {
+			return failure.Invalid("--%s %d: want an even number of pixels from %d to %d", side.name, side.v, minSlideSide, maxSlideSide)
+		}
+	}
+	if cfg.Format == FormatMP4 && (cfg.Duration <= 0 || cfg.Duration > time.Hour) {
+		return failure.Invalid("--duration %s: want more than 0 and at most 1h", cfg.Duration)
+	}
+	return nil
+}
+
+type slidesRun struct {
+	cfg      SlidesConfig
+	d        *Deadline
+	renderer *slides.Renderer
+	outDir   string
+	espeak   string
+	done     []manifest.Expression
+}
+
+// renderAll renders the slides in order; a slide is kept only with all its files.
+func (s *slidesRun) renderAll() error {
+	s.cfg.Progress.Stage(StageRender, len(s.cfg.Contents))
+	for i, c := range s.cfg.Contents {
+		if s.d.Stopped() {
+			return nil
+		}
+		n := namesFor(i+1, c.Expression)
+		files := manifest.Files{Slide: n.slide}
+		if err := s.renderer.RenderPNG(c, s.cfg.Size, filepath.Join(s.outDir, n.slide)); err != nil {
+			return err
+		}
+		if s.cfg.Format == FormatMP4 {
+			if err := s.slideVideo(c, filepath.Join(s.outDir, n.slide), filepath.Join(s.outDir, n.video)); err != nil {
+				_ = os.Remove(filepath.Join(s.outDir, n.slide))
+				return fmt.Errorf("slide video %d (%q): %w", i+1, c.Expression, err)
+			}
+			files.Video = n.video
+		}
+		s.done = append(s.done, manifest.Expression{Index: i + 1, Title: c.Title, Phrase: c.Expression,
+			Translation: c.Translation, Meaning: c.Notes, Dialogue: c.Dialogue, DialogueTranslation: c.DialogueTranslation,
+			Similar: orEmpty(c.SimilarExpressions), Examples: c.Examples, Source: "content", Files: files})
+		s.cfg.Progress.Step(i+1, "rendered "+filepath.Base(n.slide))
+	}
+	return nil
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// slideVideo encodes png as a still video of the configured duration with the spoken expression (or
+// silence), in the lesson videos' format.
+func (s *slidesRun) slideVideo(c slides.Content, png, dst string) error {
+	ctx := s.d.Soft()
+	duration := seconds(s.cfg.Duration)
+	audioIn := []string{"-f", "lavfi", "-i", "anullsrc=r=" + strconv.Itoa(media.OutputSampleRate) + ":cl=stereo"}
+	if s.espeak != "" {
+		wav := filepath.Join(s.cfg.WorkDir, filepath.Base(dst)+".wav")
+		defer os.Remove(wav)
+		if err := runTool(ctx, s.espeak, "-v", orDefault(s.cfg.Voice, "en"), "-w", wav, "--", c.Expression); err != nil {
+			return fmt.Errorf("speak %q: %w", c.Expression, err)
+		}
+		audioIn = []string{"-i", wav}
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return fmt.Errorf("create folder for %s: %w", dst, err)
+	}
+	tmp := fsutil.TempPath(dst)
+	args := []string{"-hide_banner", "-nostdin", "-nostats", "-loglevel", "warning", "-y",
+		"-loop", "1", "-framerate", strconv.Itoa(slideFrameRate), "-t", duration, "-i", png}
+	args = append(args, audioIn...)
+	args = append(args,
+		"-filter_complex", "[0:v]setsar=1,format=yuv420p[v];[1:a]aresample="+strconv.Itoa(media.OutputSampleRate)+
+			",aformat=sample_fmts=fltp:channel_layouts=stereo,apad,atrim=duration="+duration+"[a]",
+		"-map", "[v]", "-map", "[a]", "-t", duration, "-r", strconv.Itoa(slideFrameRate),
+		"-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-tune", "stillimage",
+		"-c:a", "aac", "-b:a", "160k", "-movflags", "+faststart", tmp)
+	if err := runTool(ctx, orDefault(s.cfg.Tools.FFmpeg, "ffmpeg"), args...); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	if err := fsutil.Commit(tmp, dst); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) }
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,419 @@
+// Package pipeline runs the runner's commands end to end: the video pipeline (probe, subtitles,
+// expressions, translation, clips, slides, educational videos, combined video, shorts, manifest) and
+// the slides pipeline. It owns the output layout, the soft deadline and the manifest; the packages it
+// calls do one thing each.
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/langflix/langflix-operator/runner/cache"
+	"github.com/langflix/langflix-operator/runner/cleanup"
+	"github.com/langflix/langflix-operator/runner/expressions"
+	"github.com/langflix/langflix-operator/runner/failure"
+	"github.com/langflix/langflix-operator/runner/manifest"
+	"github.com/langflix/langflix-operator/runner/media"
+	"github.com/langflix/langflix-operator/runner/progress"
+	"github.com/langflix/langflix-operator/runner/slides"
+	"github.com/langflix/langflix-operator/runner/subtitles"
+)
+
+// VideoConfig configures one run of the video pipeline.
+type VideoConfig struct {
+	// Video, Subtitles and TranslationSubtitles are input references: paths (relative to StorageRoot, or
+	// as given when it is empty) or URLs. An empty Subtitles means the first text subtitle stream
+	// embedded in the video; an empty TranslationSubtitles means no dialogue translation.
+	Video, Subtitles, TranslationSubtitles string
+	StorageRoot                            string
+	// Out is the output reference: a folder or a bucket URL.
+	Out string
+	// WorkDir is a private folder for downloads and intermediate files; the caller removes it.
+	WorkDir string
+
+	Language, TargetLanguage string
+	// Expressions carries MaxCount, Level, Include and optionally the context bounds; the pipeline
+	// fills in the video duration.
+	Expressions expressions.Options
+	// Extractor finds the expressions; ExtractorName and ExtractorModel identify it in the manifest and
+	// the cache key.
+	Extractor                     expressions.Extractor
+	ExtractorName, ExtractorModel string
+	// Cache keeps extraction results across attempts; nil means none.
+	Cache cache.Cache
+
+	EducationalVideo, Shorts, Slides, Combined bool
+	// Repeat is how often the expression clip is repeated in educational videos and shorts.
+	Repeat int
+	// FontPath is a font that can draw Korean, already checked (slides.FindFont).
+	FontPath string
+
+	Tools   media.Tools
+	Version string
+	Task    *manifest.Task
+	// SoftTimeLimit is recorded in the manifest; the Deadline enforces it.
+	SoftTimeLimit time.Duration
+	Log           *slog.Logger
+	Progress      progress.Reporter
+
+	// OnExpressionFinished, when set, is called after expression n (1-based) got all its outputs. Tests
+	// end the soft deadline from it at an exactly known point.
+	OnExpressionFinished func(n int)
+}
+
+// ClipPadding is added before and after the cue for the expression clip, so that the first and last
+// syllables are not cut off.
+const ClipPadding = 250 * time.Millisecond
+
+// expressionsTTL is how long extraction results stay cached: long enough for every retry of a task.
+const expressionsTTL = 30 * 24 * time.Hour
+
+// Stage names, as progress and the manifest report them.
+const (
+	StageProbe       = "probe"
+	StageSubtitles   = "subtitles"
+	StageExpressions = "expressions"
+	StageTranslation = "translation"
+	StageClips       = "clips"
+	StageSlides      = "slides"
+	StageVideos      = "videos"
+	StageCombined    = "combined"
+	StageShorts      = "shorts"
+	StageManifest    = "manifest"
+)
+
+// VideoPlan is the progress plan of cfg: the stages it will run, weighted by their usual share of the
+// run time (ffmpeg encoding dominates).
+func VideoPlan(cfg VideoConfig) progress.Plan {
+	plan := progress.Plan{{Name: StageProbe, Weight: 3}, {Name: StageSubtitles, Weight: 2}, {Name: StageExpressions, Weight: 5}}
+	if cfg.TranslationSubtitles != "" {
+		plan = append(plan, progress.StageWeight{Name: StageTranslation, Weight: 1})
+	}
+	plan = append(plan, progress.StageWeight{Name: StageClips, Weight: 30})
+	if cfg.Slides || cfg.EducationalVideo {
+		plan = append(plan, progress.StageWeight{Name: StageSlides, Weight: 4})
+	}
+	if cfg.EducationalVideo {
+		plan = append(plan, progress.StageWeight{Name: StageVideos, Weight: 35})
+		if cfg.Combined {
+			plan = append(plan, progress.StageWeight{Name: StageCombined, Weight: 5})
+		}
+	}
+	if cfg.Shorts {
+		plan = append(plan, progress.StageWeight{Name: StageShorts, Weight: 20})
+	}
+	return append(plan, progress.StageWeight{Name: StageManifest, Weight: 1})
+}
+
+// Result is what a run produced, for the termination message.
+type Result struct {
+	// Manifest is nil when the run failed before it had anything to record.
+	Manifest *manifest.Manifest
+	// ManifestRef is the manifest's location in the terms of VideoConfig.Out; empty when none was written.
+	ManifestRef string
+	Outputs     manifest.Outputs
+}
+
+// Termination builds the termination message of a run that ended with err.
+func (r *Result) Termination(err error) manifest.Termination {
+	t := manifest.Termination{Reason: manifest.ReasonCompleted, Manifest: r.ManifestRef, Outputs: r.Outputs}
+	if r.Manifest != nil {
+		t.Expressions = len(r.Manifest.Expressions)
+		t.Partial = r.Manifest.Status == manifest.Partial
+	}
+	if err != nil {
+		t.Reason, t.Message = string(failure.ReasonOf(err)), err.Error()
+	} else {
+		t.Message = fmt.Sprintf("%d expressions: %d clips, %d slides, %d videos, %d shorts",
+			t.Expressions, t.Outputs.Clips, t.Outputs.Slides, t.Outputs.Videos, t.Outputs.Shorts)
+	}
+	return t
+}
+
+// RunVideo runs the video pipeline under d. The error carries the failure reason: InvalidInput for
+// inputs that can never work, SoftTimeLimitExceeded when d's soft context ended (the finished
+// expressions are kept and the manifest says partial), Terminated on a signal.
+func RunVideo(d *Deadline, cfg VideoConfig) (*Result, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Progress == nil {
+		cfg.Progress = progress.Nop()
+	}
+	if cfg.Cache == nil {
+		cfg.Cache = cache.Noop()
+	}
+	r := &videoRun{cfg: cfg, d: d, rep: cfg.Progress, log: cfg.Log, loc: newLocations(cfg.StorageRoot, cfg.WorkDir)}
+	defer r.rep.Done()
+	err := r.run()
+	return r.finish(err)
+}
+
+// videoRun is the state of one run.
+type videoRun struct {
+	cfg VideoConfig
+	d   *Deadline
+	rep progress.Reporter
+	log *slog.Logger
+	loc locations
+
+	outDir   string
+	release  func()
+	renderer *slides.Renderer
+	m        *manifest.Manifest
+
+	videoPath string
+	probe     *media.ProbeInfo
+	cues      []subtitles.Cue
+	subDigest string
+	items     []*item
+}
+
+// item is one expression on its way through the stages.
+type item struct {
+	n                   int // 1-based position, the NN of file names
+	expr                expressions.Expression
+	names               names
+	dialogueTranslation string
+	// files holds the outputs committed so far, relative to the output folder.
+	files manifest.Files
+	// slidePNG is the slide the educational video uses: in the output folder, or in the work folder
+	// when slides are not an output.
+	slidePNG string
+	finished bool
+}
+
+func (r *videoRun) run() error {
+	if err := r.prepare(); err != nil {
+		return err
+	}
+	stages := []struct {
+		name string
+		run  func() error
+		skip bool
+	}{
+		{StageProbe, r.stageProbe, false},
+		{StageSubtitles, r.stageSubtitles, false},
+		{StageExpressions, r.stageExpressions, false},
+		{StageTranslation, r.stageTranslation, r.cfg.TranslationSubtitles == ""},
+		{StageClips, r.stageClips, false},
+		{StageSlides, r.stageSlides, !r.cfg.Slides && !r.cfg.EducationalVideo},
+		{StageVideos, r.stageVideos, !r.cfg.EducationalVideo},
+		{StageCombined, r.stageCombined, !r.cfg.EducationalVideo || !r.cfg.Combined},
+		{StageShorts, r.stageShorts, !r.cfg.Shorts},
+	}
+	for _, s := range stages {
+		if s.skip {
+			continue
+		}
+		if r.d.Stopped() {
+			return nil // finish classifies the stop
+		}
+		start := time.Now()
+		err := s.run()
+		r.m.Stages = append(r.m.Stages, manifest.StageTiming{Name: s.name, DurationMS: time.Since(start).Milliseconds()})
+		if err != nil {
+			if r.d.Stopped() && failure.ReasonOf(err) != failure.InvalidInput {
+				return nil // the error is the stop itself (ffmpeg stopped, context ended)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// prepare checks what can be checked without touching the video, so bad settings fail in milliseconds,
+// and claims the output folder.
+func (r *videoRun) prepare() error {
+	if r.cfg.Extractor == nil {
+		return errors.New("pipeline: no expression extractor configured")
+	}
+	if r.cfg.Repeat < 1 {
+		return failure.Invalid("--repeat must be at least 1, got %d", r.cfg.Repeat)
+	}
+	if r.cfg.Slides || r.cfg.EducationalVideo {
+		renderer, err := slides.NewRenderer(r.cfg.FontPath)
+		if err != nil {
+			return err
+		}
+		r.renderer = renderer
+	}
+	out, err := r.loc.outputDir(r.cfg.Out)
+	if err != nil {
+		return err
+	}
+	release, err := cleanup.MarkInProgress(out)
+	if err != nil {
+		return err
+	}
+	r.outDir, r.release = out, release
+	r.m = &manifest.Manifest{
+		RunnerVersion: r.cfg.Version,
+		Command:       "video",
+		Task:          r.cfg.Task,
+		Options:       r.options(),
+		Expressions:   []manifest.Expression{},
+		StartedAt:     time.Now().UTC(),
+	}
+	return nil
+}
+
+func (r *videoRun) options() manifest.Options {
+	o := manifest.Options{
+		Language:         r.cfg.Language,
+		TargetLanguage:   r.cfg.TargetLanguage,
+		MaxExpressions:   r.cfg.Expressions.MaxCount,
+		Level:            r.cfg.Expressions.Level,
+		Include:          r.cfg.Expressions.Include,
+		Extractor:        r.cfg.ExtractorName,
+		LLMModel:         r.cfg.ExtractorModel,
+		EducationalVideo: r.cfg.EducationalVideo,
+		Shorts:           r.cfg.Shorts,
+		Slides:           r.cfg.Slides,
+		Combined:         r.cfg.Combined,
+		Repeat:           r.cfg.Repeat,
+		Font:             r.cfg.FontPath,
+	}
+	if r.cfg.SoftTimeLimit > 0 {
+		o.SoftTimeLimit = r.cfg.SoftTimeLimit.String()
+	}
+	return o
+}
+
+// finish classifies how the run ended, keeps the finished expressions, writes the manifest and
+// publishes the outputs.
+func (r *videoRun) finish(runErr error) (*Result, error) {
+	err := r.d.classify(runErr)
+	if r.release != nil {
+		defer r.release()
+	}
+	res := &Result{}
+	if r.m == nil || !r.worthAManifest(err) {
+		r.discard(r.items)
+		return res, err
+	}
+	r.rep.Stage(StageManifest, 1)
+	kept, dropped := r.partition()
+	r.discard(dropped)
+	r.m.Expressions = make([]manifest.Expression, 0, len(kept))
+	for _, it := range kept {
+		r.m.Expressions = append(r.m.Expressions, it.manifestEntry())
+	}
+	if r.m.Combined == "" || err != nil {
+		r.removeCombined()
+	}
+	r.m.Status = manifest.Complete
+	if err != nil {
+		r.m.Status, r.m.Reason, r.m.Message = manifest.Partial, string(failure.ReasonOf(err)), err.Error()
+	}
+	r.m.FinishedAt = time.Now().UTC()
+	if werr := manifest.Write(filepath.Join(r.outDir, manifest.FileName), r.m); werr != nil {
+		return res, errors.Join(err, werr)
+	}
+	res.Manifest, res.ManifestRef, res.Outputs = r.m, manifestRef(r.cfg.Out, manifest.FileName), countOutputs(r.m.Expressions)
+	if r.m.Combined != "" {
+		res.Outputs.Videos++
+	}
+	r.rep.Step(1, "manifest written")
+	if !r.d.Terminated() {
+		if perr := r.loc.publish(r.d.Hard(), r.outDir, r.cfg.Out); perr != nil {
+			return res, errors.Join(err, fmt.Errorf("publish outputs: %w", perr))
+		}
+	}
+	return res, err
+}
+
+// worthAManifest: a run that failed on bad input or an internal error before finishing anything has
+// nothing to record; one stopped by the soft limit or a signal records what it finished, even nothing.
+func (r *videoRun) worthAManifest(err error) bool {
+	switch failure.ReasonOf(err) {
+	case failure.SoftTimeLimitExceeded, failure.Terminated:
+		return true
+	}
+	if err == nil {
+		return true
+	}
+	kept, _ := r.partition()
+	return len(kept) > 0
+}
+
+// partition splits the expressions into finished ones and the rest.
+func (r *videoRun) partition() (kept, dropped []*item) {
+	for _, it := range r.items {
+		if it.finished {
+			kept = append(kept, it)
+		} else {
+			dropped = append(dropped, it)
+		}
+	}
+	return kept, dropped
+}
+
+// discard removes the outputs of expressions that did not finish, so the output folder holds exactly
+// what the manifest lists.
+func (r *videoRun) discard(items []*item) {
+	for _, it := range items {
+		for _, f := range []string{it.files.ContextClip, it.files.ExpressionClip, it.files.Slide, it.files.Video, it.files.Short} {
+			if f == "" {
+				continue
+			}
+			if err := os.Remove(filepath.Join(r.outDir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				r.log.Warn("could not remove output of an unfinished expression", "file", f, "error", err)
+			}
+		}
+		it.files = manifest.Files{}
+	}
+}
+
+func (r *videoRun) removeCombined() {
+	if r.outDir == "" || r.m.Combined == "" {
+		return
+	}
+	_ = os.Remove(filepath.Join(r.outDir, r.m.Combined))
+	r.m.Combined = ""
+}
+
+// markFinished records that it has every requested output.
+func (r *videoRun) markFinished(it *item) {
+	if it.finished || it.files.ContextClip == "" || it.files.ExpressionClip == "" ||
+		(r.cfg.Slides && it.files.Slide == "") || (r.cfg.EducationalVideo && it.files.Video == "") ||
+		(r.cfg.Shorts && it.files.Short == "") {
+		return
+	}
+	it.finished = true
+	r.log.Info("expression finished", "n", it.n, "phrase", it.expr.Phrase)
+	if r.cfg.OnExpressionFinished != nil {
+		r.cfg.OnExpressionFinished(it.n)
+	}
+}
+
+func (it *item) manifestEntry() manifest.Expression {
+	e := it.expr
+	similar := e.Similar
+	if similar == nil {
+		similar = []string{}
+	}
+	return manifest.Expression{
+		Index:               it.n,
+		Phrase:              e.Phrase,
+		Matched:             e.Matched,
+		Translation:         e.Translation,
+		Meaning:             e.Meaning,
+		Level:               string(e.Level),
+		Kind:                e.Kind,
+		Dialogue:            e.Dialogue,
+		DialogueTranslation: it.dialogueTranslation,
+		CueIndex:            e.CueIndex,
+		Start:               manifest.Seconds(e.Start),
+		End:                 manifest.Seconds(e.End),
+		ContextStart:        manifest.Seconds(e.ContextStart),
+		ContextEnd:          manifest.Seconds(e.ContextEnd),
+		Similar:             similar,
+		Source:              e.Source,
+		Files:               it.files,
+	}
+}

@@ -1,0 +1,172 @@
+// Package progress tells the operator and the person watching a terminal how far a runner task has come.
+// Stages report local steps ("clip 3 of 5"); a Tracker folds them into one overall figure that spans every
+// stage, so the percentage never goes backwards when a new stage starts, and hands that figure to sinks
+// (a terminal, the task's Kubernetes status, or several at once).
+package progress
+
+import (
+	"sync"
+	"time"
+)
+
+// Reporter is what pipeline stages call. Stage starts a named stage with total steps (0 when unknown),
+// Step reports the stage-local step just finished, and Done marks the whole task finished (successfully
+// or not) and flushes every sink. Implementations are safe for concurrent use.
+type Reporter interface {
+	Stage(name string, total int)
+	Step(current int, message string)
+	Done()
+}
+
+// OverallTotal is the overall scale: Snapshot.Current runs from 0 to OverallTotal. Per-mille gives the
+// Kubernetes status a precise, integer-only figure.
+const OverallTotal = 1000
+
+// Snapshot is the overall state handed to sinks.
+type Snapshot struct {
+	// Stage and Message describe what the task is doing now.
+	Stage   string
+	Message string
+	// StageCurrent and StageTotal are the current stage's own counters (StageTotal 0 when unknown).
+	StageCurrent, StageTotal int
+	// Current and Total span all stages; Total is OverallTotal. Current never decreases.
+	Current, Total int
+	// Percent is Current as a whole percentage (0-100).
+	Percent int
+	// Elapsed is the time since the tracker was created; sinks derive an ETA from it.
+	Elapsed time.Duration
+	// Time is when the snapshot was taken.
+	Time time.Time
+	// Done is set on the final snapshot.
+	Done bool
+}
+
+// Sink receives snapshots. Update must not block for long: it runs on the pipeline's goroutine. Close
+// flushes anything pending and releases resources; it is called once, after the final Update.
+type Sink interface {
+	Update(Snapshot)
+	Close()
+}
+
+// StageWeight is one entry of a Plan.
+type StageWeight struct {
+	Name   string
+	Weight int
+}
+
+// Plan lists the stages a task runs, in order, with their share of the overall progress. Weights are
+// relative; stages that are reported but not planned advance nothing (they keep the current position).
+type Plan []StageWeight
+
+// Tracker turns stage-local reports into overall snapshots. It implements Reporter.
+type Tracker struct {
+	now   func() time.Time
+	sink  Sink
+	start time.Time
+
+	mu         sync.Mutex
+	offsets    map[string]int // weight of the planned stages before each stage
+	weights    map[string]int
+	sum        int
+	stage      string
+	stageTotal int
+	current    int // overall, 0..OverallTotal
+	done       bool
+}
+
+// NewTracker returns a Tracker for plan that reports to sink. now may be nil (time.Now).
+func NewTracker(plan Plan, sink Sink, now func() time.Time) *Tracker {
+	if now == nil {
+		now = time.Now
+	}
+	t := &Tracker{now: now, sink: sink, start: now(), offsets: map[string]int{}, weights: map[string]int{}}
+	for _, s := range plan {
+		if s.Weight <= 0 {
+			continue
+		}
+		t.offsets[s.Name] = t.sum
+		t.weights[s.Name] = s.Weight
+		t.sum += s.Weight
+	}
+	return t
+}
+
+// Stage starts stage name with total steps.
+func (t *Tracker) Stage(name string, total int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.done {
+		return
+	}
+	t.stage, t.stageTotal = name, max(total, 0)
+	t.advance(t.position(0))
+	t.emit(0, "")
+}
+
+// Step reports that current steps of the running stage are finished.
+func (t *Tracker) Step(current int, message string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.done {
+		return
+	}
+	t.advance(t.position(current))
+	t.emit(current, message)
+}
+
+// Done moves progress to 100 %, sends the final snapshot and closes the sink. Later calls do nothing.
+func (t *Tracker) Done() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.done {
+		return
+	}
+	t.done = true
+	t.current = OverallTotal
+	t.stage = "done"
+	t.emit(t.stageTotal, "finished")
+	t.sink.Close()
+}
+
+// position is the overall position of step current of the running stage.
+func (t *Tracker) position(current int) int {
+	offset, planned := t.offsets[t.stage]
+	if !planned || t.sum == 0 {
+		return t.current
+	}
+	within := 0
+	if t.stageTotal > 0 {
+		within = t.weights[t.stage] * min(max(current, 0), t.stageTotal) / t.stageTotal
+	}
+	return (offset + within) * OverallTotal / t.sum
+}
+
+// advance keeps progress monotonic: a stage reported out of plan order never moves it backwards.
+func (t *Tracker) advance(pos int) {
+	t.current = min(max(t.current, pos), OverallTotal)
+}
+
+func (t *Tracker) emit(stageCurrent int, message string) {
+	now := t.now()
+	t.sink.Update(Snapshot{
+		Stage:        t.stage,
+		Message:      message,
+		StageCurrent: stageCurrent,
+		StageTotal:   t.stageTotal,
+		Current:      t.current,
+		Total:        OverallTotal,
+		Percent:      t.current * 100 / OverallTotal,
+		Elapsed:      now.Sub(t.start),
+		Time:         now,
+		Done:         t.done,
+	})
+}
+
+// Nop returns a Reporter that reports nowhere (--progress none).
+func Nop() Reporter { return nopReporter{} }
+
+type nopReporter struct{}
+
+func (nopReporter) Stage(string, int) {}
+func (nopReporter) Step(int, string)  {}
+func (nopReporter) Done()             {}

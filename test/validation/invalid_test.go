@@ -1,0 +1,159 @@
+package validation
+
+import (
+	"context"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	tasksv1alpha1 "github.com/langflix/langflix-operator/api/v1alpha1"
+	"github.com/langflix/langflix-operator/test/testutil"
+)
+
+// Messages of the API's CEL rules, copied from api/v1alpha1 on purpose: a reworded rule must show up here.
+const (
+	msgAbsolute       = "must be a path relative to the storage root (no leading '/') or a URL"
+	msgDotDot         = "must not contain a '..' path segment"
+	msgScheme         = "URLs must use the s3://, gs://, file:// or https:// scheme"
+	msgSoftBeforeHard = "timeLimits.soft must be shorter than timeLimits.hard"
+	msgHardMax        = "timeLimits.hard must be at most 24h"
+	msgSoftPositive   = "timeLimits.soft must be positive"
+	msgBackoff        = "retry.backoffBase must not exceed retry.backoffCap"
+	msgLLMRequired    = "expressions.llm.endpoint is required when expressions.extractor is LLM"
+	msgLLMEndpoint    = "expressions.llm.endpoint must be an http:// or https:// URL"
+	msgOneOfContent   = "exactly one of spec.content and spec.slides must be set"
+	msgCronFields     = "spec.schedule must have exactly 5 cron fields"
+	msgCronCharacter  = "spec.schedule has a character that is not allowed in a cron field"
+	msgTimeZone       = "spec.timeZone must be an IANA time zone name such as UTC or Asia/Seoul"
+	msgTimeZoneLocal  = "spec.timeZone must not be Local"
+	msgRelative       = "must be relative to the storage root (no leading '/')"
+	msgDurationSyntax = "should match '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$'"
+)
+
+// expectInvalid asserts that err is the API server's 422 Invalid, that its message names field and carries
+// rule, and that one of its causes is exactly that field, so a message that merely mentions the field
+// elsewhere does not pass.
+func expectInvalid(err error, field, rule string) {
+	GinkgoHelper()
+	Expect(err).To(HaveOccurred(), "the API server accepted the object")
+	Expect(apierrors.IsInvalid(err)).To(BeTrue(), "want 422 Invalid, got: %v", err)
+	Expect(err.Error()).To(ContainSubstring(field), "the message does not name the field")
+	Expect(err.Error()).To(ContainSubstring(rule), "the message does not carry the rule")
+
+	status, ok := err.(apierrors.APIStatus)
+	Expect(ok).To(BeTrue())
+	var fields []string
+	for _, cause := range status.Status().Details.Causes {
+		fields = append(fields, cause.Field)
+	}
+	Expect(fields).To(ContainElement(field), "no cause is about %s", field)
+}
+
+var _ = Describe("Invalid manifests", func() {
+	vt := func() *testutil.VideoTaskWrapper { return testutil.MakeVideoTask("invalid-video", "") }
+	st := func() *testutil.SlideTaskWrapper { return testutil.MakeSlideTask("invalid-slides", "") }
+	cp := func() *testutil.CleanupPolicyWrapper { return testutil.MakeCleanupPolicy("invalid-cleanup", "") }
+
+	DescribeTable("are rejected by the API server with the field path and the rule",
+		func(ctx context.Context, obj client.Object, field, rule string) {
+			obj.SetNamespace(ns)
+			expectInvalid(k8sClient.Create(ctx, obj), field, rule)
+		},
+
+		// Paths must stay inside the storage volume.
+		Entry("VideoTask with an absolute video path",
+			vt().Video("/media/episode.mkv").Obj(), "spec.source.video", msgAbsolute),
+		Entry("VideoTask with '..' in the video path",
+			vt().Video("input/../../etc/episode.mkv").Obj(), "spec.source.video", msgDotDot),
+		Entry("VideoTask with an absolute subtitles path",
+			vt().Subtitles("/media/episode.srt").Obj(), "spec.source.subtitles", msgAbsolute),
+		Entry("VideoTask with a leading '..' in the subtitles path",
+			vt().Subtitles("../episode.srt").Obj(), "spec.source.subtitles", msgDotDot),
+		Entry("VideoTask with an absolute output",
+			vt().Output("/out").Obj(), "spec.output", msgAbsolute),
+		Entry("VideoTask with a trailing '..' in the output",
+			vt().Output("out/..").Obj(), "spec.output", msgDotDot),
+		Entry("VideoTask with an ftp:// video URL",
+			vt().Video("ftp://example.com/episode.mkv").Obj(), "spec.source.video", msgScheme),
+		Entry("VideoTask with an http:// subtitles URL (only https is allowed)",
+			vt().Subtitles("http://example.com/episode.srt").Obj(), "spec.source.subtitles", msgScheme),
+		Entry("VideoTask with an ftp:// translation subtitles URL",
+			vt().TranslationSubtitles("ftp://example.com/ko.srt").Obj(), "spec.source.translationSubtitles", msgScheme),
+
+		// Time limits.
+		Entry("VideoTask with soft equal to hard",
+			vt().SoftHard("30m", "30m").Obj(), "spec.timeLimits", msgSoftBeforeHard),
+		Entry("VideoTask with soft longer than hard",
+			vt().SoftHard("40m", "30m").Obj(), "spec.timeLimits", msgSoftBeforeHard),
+		Entry("VideoTask with hard longer than 24h",
+			vt().SoftHard("1h", "24h1s").Obj(), "spec.timeLimits", msgHardMax),
+		Entry("VideoTask with a zero soft limit",
+			vt().SoftHard("0s", "30m").Obj(), "spec.timeLimits", msgSoftPositive),
+		Entry("VideoTask with a soft limit that is not a Go duration",
+			testutil.WithField(vt().Obj(), "25 minutes", "spec", "timeLimits", "soft"),
+			"spec.timeLimits.soft", msgDurationSyntax),
+		Entry("VideoTask with a bare number as hard limit",
+			testutil.WithField(vt().Obj(), "1800", "spec", "timeLimits", "hard"),
+			"spec.timeLimits.hard", msgDurationSyntax),
+
+		// Expressions.
+		Entry("VideoTask with maxCount 0",
+			vt().MaxCount(0).Obj(), "spec.expressions.maxCount", "should be greater than or equal to 1"),
+		Entry("VideoTask with maxCount 51",
+			vt().MaxCount(51).Obj(), "spec.expressions.maxCount", "should be less than or equal to 50"),
+		Entry("VideoTask with an unknown level",
+			vt().Level("expert").Obj(), "spec.expressions.level", `Unsupported value: "expert"`),
+		Entry("VideoTask with an unknown extractor",
+			vt().Extractor("GPT").Obj(), "spec.expressions.extractor", `Unsupported value: "GPT"`),
+		Entry("VideoTask with the LLM extractor but no llm",
+			vt().Extractor(tasksv1alpha1.ExtractorLLM).Obj(), "spec.expressions", msgLLMRequired),
+		Entry("VideoTask with an LLM endpoint that is not http(s)",
+			vt().LLM("grpc://llm.internal:443", "gpt-4o-mini").Obj(), "spec.expressions.llm.endpoint", msgLLMEndpoint),
+		Entry("VideoTask with an LLM endpoint without a scheme",
+			vt().LLM("llm.internal:8080/v1", "gpt-4o-mini").Obj(), "spec.expressions.llm.endpoint", msgLLMEndpoint),
+		Entry("VideoTask with a target language that is not an ISO 639 code",
+			vt().TargetLanguage("Korean").Obj(), "spec.targetLanguage", "should match"),
+
+		// Retry.
+		Entry("VideoTask with backoffBase above backoffCap",
+			vt().Backoff("20m", "10m").Obj(), "spec.retry", msgBackoff),
+		Entry("VideoTask with negative maxRetries",
+			vt().Retries(-1).Obj(), "spec.retry.maxRetries", "should be greater than or equal to 0"),
+		Entry("VideoTask without storage",
+			testutil.WithField(vt().Obj(), nil, "spec", "storage"), "spec.storage", "Required value"),
+
+		// SlideTask.
+		Entry("SlideTask with both content and slides",
+			st().Slides(testutil.BreakTheIce()).Obj(), "spec", msgOneOfContent),
+		Entry("SlideTask with neither content nor slides",
+			st().Content(nil).Obj(), "spec", msgOneOfContent),
+		Entry("SlideTask with an unknown format",
+			st().Format("gif").Obj(), "spec.format", `Unsupported value: "gif"`),
+		Entry("SlideTask narrower than 320 pixels",
+			st().Size(100, 720).Obj(), "spec.size.width", "should be greater than or equal to 320"),
+		Entry("SlideTask with an absolute output",
+			st().Output("/slides").Obj(), "spec.output", msgAbsolute),
+		Entry("SlideTask with soft longer than hard",
+			st().SoftHard("10m", "5m").Obj(), "spec.timeLimits", msgSoftBeforeHard),
+
+		// CleanupPolicy.
+		Entry("CleanupPolicy keeping 0 days",
+			cp().RetentionDays(0).Obj(), "spec.retentionDays", "should be greater than or equal to 1"),
+		Entry("CleanupPolicy with a 4-field schedule",
+			cp().Schedule("0 2 * *").Obj(), "spec.schedule", msgCronFields),
+		Entry("CleanupPolicy with a 6-field schedule (seconds)",
+			cp().Schedule("0 0 2 * * *").Obj(), "spec.schedule", msgCronFields),
+		Entry("CleanupPolicy with a shell character in the schedule",
+			cp().Schedule("0 2 * * $(id)").Obj(), "spec.schedule", msgCronCharacter),
+		Entry("CleanupPolicy with a time zone that has spaces",
+			cp().TimeZone("Not A Zone").Obj(), "spec.timeZone", msgTimeZone),
+		Entry("CleanupPolicy in the controller's Local zone",
+			cp().TimeZone("Local").Obj(), "spec.timeZone", msgTimeZoneLocal),
+		Entry("CleanupPolicy with '..' in paths",
+			cp().Paths("output", "output/../..").Obj(), "spec.paths[1]", msgDotDot),
+		Entry("CleanupPolicy with an absolute path",
+			cp().Paths("/var/lib").Obj(), "spec.paths[0]", msgRelative),
+	)
+})
