@@ -41,7 +41,7 @@ func jobForTask(task tasksv1.Task, kind string, attempt int32, cfg RunnerConfig)
 		corev1.EnvVar{Name: "LANGFLIX_TASK_KIND", Value: kind},
 		corev1.EnvVar{Name: "LANGFLIX_TASK_NAME", Value: task.GetName()},
 		corev1.EnvVar{Name: "LANGFLIX_TASK_NAMESPACE", Value: task.GetNamespace()},
-		corev1.EnvVar{Name: "LANGFLIX_SOFT_TIME_LIMIT", Value: tmpl.TimeLimits.Soft.Duration.String()},
+		corev1.EnvVar{Name: "LANGFLIX_SOFT_TIME_LIMIT", Value: tmpl.TimeLimits.SoftOrDefault().String()},
 	)
 	if cfg.RedisURL != "" {
 		env = append(env, corev1.EnvVar{Name: "LANGFLIX_REDIS_URL", Value: cfg.RedisURL})
@@ -84,7 +84,7 @@ func jobForTask(task tasksv1.Task, kind string, attempt int32, cfg RunnerConfig)
 
 // hardLimitSeconds rounds the hard limit up to whole seconds, at least one.
 func hardLimitSeconds(limits tasksv1.TimeLimits) int64 {
-	return int64(math.Max(1, math.Ceil(limits.Hard.Seconds())))
+	return int64(math.Max(1, math.Ceil(limits.HardOrDefault().Seconds())))
 }
 
 // setControllerReference makes the task the controlling owner of obj, so that deleting the task deletes

@@ -3,6 +3,7 @@ package controllers
 import (
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -54,7 +55,7 @@ func planTask(task tasksv1.Task, obs taskObservation, now time.Time) taskPlan {
 	}
 
 	suspended := tmpl.IsSuspended()
-	setCondition(&st, tasksv1.ConditionSuspended, suspended, suspendReason(suspended), "")
+	setCondition(&st, now, tasksv1.ConditionSuspended, suspended, suspendReason(suspended), "")
 
 	switch {
 	case obs.job == nil:
@@ -73,7 +74,7 @@ func planTask(task tasksv1.Task, obs taskObservation, now time.Time) taskPlan {
 func planWithoutJob(plan *taskPlan, st *tasksv1.TaskStatus, suspended bool, now time.Time) {
 	if suspended {
 		setPhase(st, tasksv1.TaskCancelled, tasksv1.ReasonSuspended, "spec.suspend is true: no attempt runs")
-		setCondition(st, tasksv1.ConditionRunning, false, tasksv1.ReasonSuspended, "")
+		setCondition(st, now, tasksv1.ConditionRunning, false, tasksv1.ReasonSuspended, "")
 		return
 	}
 	if st.Attempts == 0 {
@@ -85,7 +86,7 @@ func planWithoutJob(plan *taskPlan, st *tasksv1.TaskStatus, suspended bool, now 
 	plan.createJob = true
 	st.NextRetryTime = nil
 	setPhase(st, tasksv1.TaskQueued, tasksv1.ReasonJobCreated, fmt.Sprintf("attempt %d is queued", st.Attempts))
-	setCondition(st, tasksv1.ConditionRunning, false, tasksv1.ReasonJobCreated, "")
+	setCondition(st, now, tasksv1.ConditionRunning, false, tasksv1.ReasonJobCreated, "")
 }
 
 // planActiveJob handles a Job that has not finished: queued, running, or to be suspended or resumed.
@@ -101,16 +102,16 @@ func planActiveJob(plan *taskPlan, st *tasksv1.TaskStatus, job *batchv1.Job, sus
 	if suspended {
 		setPhase(st, tasksv1.TaskCancelled, tasksv1.ReasonSuspended,
 			fmt.Sprintf("spec.suspend is true: attempt %d is stopped until it is false again", st.Attempts))
-		setCondition(st, tasksv1.ConditionRunning, false, tasksv1.ReasonSuspended, "")
+		setCondition(st, now, tasksv1.ConditionRunning, false, tasksv1.ReasonSuspended, "")
 		return
 	}
 	if ptr.Deref(job.Status.Ready, 0) > 0 {
 		setPhase(st, tasksv1.TaskRunning, tasksv1.ReasonPodRunning, fmt.Sprintf("attempt %d is running", st.Attempts))
-		setCondition(st, tasksv1.ConditionRunning, true, tasksv1.ReasonPodRunning, "")
+		setCondition(st, now, tasksv1.ConditionRunning, true, tasksv1.ReasonPodRunning, "")
 		return
 	}
 	setPhase(st, tasksv1.TaskQueued, tasksv1.ReasonJobCreated, fmt.Sprintf("attempt %d is waiting for its pod", st.Attempts))
-	setCondition(st, tasksv1.ConditionRunning, false, tasksv1.ReasonJobCreated, "")
+	setCondition(st, now, tasksv1.ConditionRunning, false, tasksv1.ReasonJobCreated, "")
 }
 
 // planFinishedJob turns a finished attempt into success, a final failure, or a scheduled retry.
@@ -122,19 +123,19 @@ func planFinishedJob(plan *taskPlan, st *tasksv1.TaskStatus, tmpl *tasksv1.TaskT
 	if finishedAt.IsZero() {
 		finishedAt = now
 	}
-	setCondition(st, tasksv1.ConditionRunning, false, tasksv1.ReasonCompleted, "")
+	setCondition(st, now, tasksv1.ConditionRunning, false, tasksv1.ReasonCompleted, "")
 
 	if outcome.succeeded {
 		st.Result = outcome.result
 		st.CompletionTime = ptr.To(metav1.NewTime(finishedAt))
 		st.NextRetryTime = nil
 		setPhase(st, tasksv1.TaskSucceeded, tasksv1.ReasonCompleted, outcome.message)
-		setCondition(st, tasksv1.ConditionSucceeded, true, tasksv1.ReasonCompleted, outcome.message)
+		setCondition(st, now, tasksv1.ConditionSucceeded, true, tasksv1.ReasonCompleted, outcome.message)
 		plan.deleteTask, plan.requeueAfter = ttlExpiry(tmpl, *st, now)
 		return
 	}
 
-	maxRetries := ptr.Deref(tmpl.Retry.MaxRetries, 3)
+	maxRetries := tmpl.Retry.MaxRetriesOrDefault()
 	if !outcome.retryable || st.Attempts > maxRetries {
 		reason, message := outcome.reason, outcome.message
 		if outcome.retryable {
@@ -145,7 +146,7 @@ func planFinishedJob(plan *taskPlan, st *tasksv1.TaskStatus, tmpl *tasksv1.TaskT
 		st.CompletionTime = ptr.To(metav1.NewTime(finishedAt))
 		st.NextRetryTime = nil
 		setPhase(st, tasksv1.TaskFailed, reason, message)
-		setCondition(st, tasksv1.ConditionFailed, true, reason, message)
+		setCondition(st, now, tasksv1.ConditionFailed, true, reason, message)
 		plan.deleteTask, plan.requeueAfter = ttlExpiry(tmpl, *st, now)
 		return
 	}
@@ -174,14 +175,11 @@ func planFinishedJob(plan *taskPlan, st *tasksv1.TaskStatus, tmpl *tasksv1.TaskT
 
 // retryDelay is the backoff before the retry that follows attempt n (1-based): base * 2^(n-1), capped.
 func retryDelay(p tasksv1.RetryPolicy, attempt int32) time.Duration {
-	delay, limit := p.BackoffBase.Duration, p.BackoffCap.Duration
+	delay, limit := p.BackoffOrDefault()
 	for i := int32(1); i < attempt && delay < limit; i++ {
 		delay *= 2
 	}
-	if limit > 0 && delay > limit {
-		return limit
-	}
-	return delay
+	return min(delay, limit)
 }
 
 // ttlExpiry says whether a finished task's TTL has passed, or how long until it does.
@@ -201,14 +199,15 @@ func setPhase(st *tasksv1.TaskStatus, phase tasksv1.TaskPhase, reason, message s
 }
 
 // setCondition sets a condition with meta.SetStatusCondition, which keeps lastTransitionTime when the
-// status does not change.
-func setCondition(st *tasksv1.TaskStatus, condType string, status bool, reason, message string) {
+// status does not change. A transition is stamped with now, not the wall clock, so planTask stays pure.
+func setCondition(st *tasksv1.TaskStatus, now time.Time, condType string, status bool, reason, message string) {
 	s := metav1.ConditionFalse
 	if status {
 		s = metav1.ConditionTrue
 	}
 	meta.SetStatusCondition(&st.Conditions, metav1.Condition{
 		Type: condType, Status: s, Reason: reason, Message: message, ObservedGeneration: st.ObservedGeneration,
+		LastTransitionTime: metav1.NewTime(now),
 	})
 }
 
@@ -282,9 +281,13 @@ func resultFrom(msg *terminationMessage) *tasksv1.TaskResult {
 	return &tasksv1.TaskResult{Expressions: msg.Expressions, Manifest: msg.Manifest, Outputs: msg.Outputs, Partial: msg.Partial}
 }
 
+// truncate cuts s to at most n bytes without splitting a UTF-8 character.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }

@@ -6,8 +6,9 @@ import (
 )
 
 // StoragePath is a path relative to the storage root, or a URL with one of the schemes s3, gs, file or https.
-// Relative paths may not start with "/" nor contain a ".." segment, so a task can never reach outside its
-// storage volume.
+// Relative paths may not start with "/" nor contain a ".." segment, so they always stay inside the storage
+// volume. A file:// URL names a path in the runner container's own file system (for images that bundle
+// media); the runner's root file system is read-only, so such a URL can only be read.
 // +kubebuilder:validation:MinLength=1
 // +kubebuilder:validation:MaxLength=2048
 // +kubebuilder:validation:XValidation:rule="self.contains('://') || !self.startsWith('/')",message="must be a path relative to the storage root (no leading '/') or a URL"
@@ -23,9 +24,9 @@ type StoragePath string
 type RelativePath string
 
 // TimeLimits bounds how long one attempt of a task may run, like Celery's soft and hard time limits.
-// +kubebuilder:validation:XValidation:rule="duration(self.soft) < duration(self.hard)",message="timeLimits.soft must be shorter than timeLimits.hard"
-// +kubebuilder:validation:XValidation:rule="duration(self.hard) <= duration('24h')",message="timeLimits.hard must be at most 24h"
-// +kubebuilder:validation:XValidation:rule="duration(self.soft) > duration('0s')",message="timeLimits.soft must be positive"
+// +kubebuilder:validation:XValidation:rule="!has(self.soft) || !has(self.hard) || duration(self.soft) < duration(self.hard)",message="timeLimits.soft must be shorter than timeLimits.hard"
+// +kubebuilder:validation:XValidation:rule="!has(self.hard) || duration(self.hard) <= duration('24h')",message="timeLimits.hard must be at most 24h"
+// +kubebuilder:validation:XValidation:rule="!has(self.soft) || duration(self.soft) > duration('0s')",message="timeLimits.soft must be positive"
 type TimeLimits struct {
 	// soft is when the runner stops starting new work, stops gracefully and keeps partial results
 	// (reason SoftTimeLimitExceeded). It must be shorter than hard.
@@ -33,7 +34,7 @@ type TimeLimits struct {
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	// +optional
-	Soft metav1.Duration `json:"soft,omitempty"`
+	Soft metav1.Duration `json:"soft,omitzero"`
 
 	// hard is the Job's activeDeadlineSeconds: when it passes, Kubernetes kills the attempt and the task
 	// fails with reason HardTimeLimitExceeded. At most 24h.
@@ -41,13 +42,13 @@ type TimeLimits struct {
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	// +optional
-	Hard metav1.Duration `json:"hard,omitempty"`
+	Hard metav1.Duration `json:"hard,omitzero"`
 }
 
 // RetryPolicy says how often and how late a failed attempt is retried. The delay before retry n (1-based) is
 // min(backoffBase * 2^(n-1), backoffCap), the seed's countdown=60*2**retries. Invalid input and time limits
 // are never retried.
-// +kubebuilder:validation:XValidation:rule="duration(self.backoffBase) <= duration(self.backoffCap)",message="retry.backoffBase must not exceed retry.backoffCap"
+// +kubebuilder:validation:XValidation:rule="!has(self.backoffBase) || !has(self.backoffCap) || duration(self.backoffBase) <= duration(self.backoffCap)",message="retry.backoffBase must not exceed retry.backoffCap"
 type RetryPolicy struct {
 	// maxRetries is how many times a failed attempt is retried; 0 disables retries.
 	// +kubebuilder:default=3
@@ -61,14 +62,14 @@ type RetryPolicy struct {
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	// +optional
-	BackoffBase metav1.Duration `json:"backoffBase,omitempty"`
+	BackoffBase metav1.Duration `json:"backoffBase,omitzero"`
 
 	// backoffCap is the longest delay between two attempts.
 	// +kubebuilder:default="10m"
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	// +optional
-	BackoffCap metav1.Duration `json:"backoffCap,omitempty"`
+	BackoffCap metav1.Duration `json:"backoffCap,omitzero"`
 }
 
 // TaskTemplate holds the fields every task kind shares: where its files live and how its Jobs run.
@@ -84,14 +85,14 @@ type TaskTemplate struct {
 	Output StoragePath `json:"output,omitempty"`
 
 	// timeLimits are the soft and hard time limits of one attempt.
-	// +kubebuilder:default={}
+	// +kubebuilder:default={soft:"25m",hard:"30m"}
 	// +optional
-	TimeLimits TimeLimits `json:"timeLimits,omitempty"`
+	TimeLimits TimeLimits `json:"timeLimits,omitzero"`
 
 	// retry says how failed attempts are retried.
-	// +kubebuilder:default={}
+	// +kubebuilder:default={maxRetries:3,backoffBase:"60s",backoffCap:"10m"}
 	// +optional
-	Retry RetryPolicy `json:"retry,omitempty"`
+	Retry RetryPolicy `json:"retry,omitzero"`
 
 	// resources are the runner container's compute resources. When empty, the operator's defaults apply.
 	// +optional

@@ -126,7 +126,7 @@ type SlideTaskSpec struct {
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=st,categories=langflix
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
-// +kubebuilder:printcolumn:name="Progress",type=string,JSONPath=`.status.progress.percent`,description="percent done"
+// +kubebuilder:printcolumn:name="Progress",type=integer,JSONPath=`.status.progress.percent`,description="percent done"
 // +kubebuilder:printcolumn:name="Stage",type=string,JSONPath=`.status.progress.stage`
 // +kubebuilder:printcolumn:name="Attempts",type=integer,JSONPath=`.status.attempts`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`

@@ -77,7 +77,7 @@ type SecretKeyRef struct {
 }
 
 // ExpressionsSpec says which expressions to look for and how many.
-// +kubebuilder:validation:XValidation:rule="self.extractor != 'LLM' || (has(self.llm) && size(self.llm.endpoint) > 0)",message="expressions.llm.endpoint is required when expressions.extractor is LLM"
+// +kubebuilder:validation:XValidation:rule="!has(self.extractor) || self.extractor != 'LLM' || (has(self.llm) && size(self.llm.endpoint) > 0)",message="expressions.llm.endpoint is required when expressions.extractor is LLM"
 type ExpressionsSpec struct {
 	// maxCount is the largest number of expressions to produce.
 	// +kubebuilder:default=5
@@ -162,7 +162,7 @@ type VideoTaskSpec struct {
 	TargetLanguage string `json:"targetLanguage,omitempty"`
 
 	// expressions says which expressions to look for.
-	// +kubebuilder:default={}
+	// +kubebuilder:default={extractor:"Dictionary"}
 	// +optional
 	Expressions ExpressionsSpec `json:"expressions,omitempty"`
 
@@ -180,7 +180,7 @@ type VideoTaskSpec struct {
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=vt,categories=langflix
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
-// +kubebuilder:printcolumn:name="Progress",type=string,JSONPath=`.status.progress.percent`,description="percent done"
+// +kubebuilder:printcolumn:name="Progress",type=integer,JSONPath=`.status.progress.percent`,description="percent done"
 // +kubebuilder:printcolumn:name="Stage",type=string,JSONPath=`.status.progress.stage`
 // +kubebuilder:printcolumn:name="Attempts",type=integer,JSONPath=`.status.attempts`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`

@@ -19,7 +19,7 @@ import (
 type Options struct {
 	MaxCount      int           // 1..50; 0 means DefaultMaxCount
 	Level         string        // "beginner"|"intermediate"|"advanced"|"mixed"; "" means mixed
-	Include       []string      // expressions the user wants found; always count (ranked first) when present
+	Include       []string      // expressions the user wants found; always count (ranked first) when present, windows shortened if they must
 	MinContext    time.Duration // default 25s
 	MaxContext    time.Duration // default 45s
 	VideoDuration time.Duration // context windows are clamped to [0, VideoDuration] when > 0

@@ -1,6 +1,9 @@
 package expressions
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // irregularVerbs lists English irregular verbs as "base past participle"; alternatives are separated by "/".
 // Forms that follow the regular rules are still listed when a verb also has an irregular one.
@@ -210,7 +213,7 @@ var irregularBase = buildIrregularBase()
 func buildIrregularBase() map[string][]string {
 	bases := map[string][]string{}
 	add := func(form, base string) {
-		if form != base && !containsString(bases[form], base) {
+		if form != base && !slices.Contains(bases[form], base) {
 			bases[form] = append(bases[form], base)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -197,7 +198,7 @@ func cleanSimilar(in []string, phrase string) []string {
 	var out []string
 	for _, s := range in {
 		s = strings.Join(strings.Fields(s), " ")
-		if s == "" || strings.EqualFold(s, phrase) || containsString(out, s) {
+		if s == "" || strings.EqualFold(s, phrase) || slices.Contains(out, s) {
 			continue
 		}
 		out = append(out, s)

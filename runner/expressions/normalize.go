@@ -1,6 +1,7 @@
 package expressions
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -87,7 +88,7 @@ func appendWord(toks []token, word string, start, end int, stop, pause bool) []t
 		}
 		t.keys = append([]string{part}, contractionForms[part]...)
 		for _, l := range lemmas(part) {
-			if !containsString(t.keys, l) {
+			if !slices.Contains(t.keys, l) {
 				t.keys = append(t.keys, l)
 			}
 		}
@@ -146,7 +147,7 @@ func expandContraction(w string) []string {
 func lemmas(w string) []string {
 	var out []string
 	add := func(s string) {
-		if s != w && !containsString(out, s) {
+		if s != w && !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}
@@ -238,13 +239,4 @@ func firstRune(s string) rune {
 func lastRune(s string) rune {
 	r, _ := utf8.DecodeLastRuneInString(s)
 	return r
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -2,6 +2,7 @@ package expressions
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -20,7 +21,8 @@ type candidate struct {
 
 // selectExpressions applies the LangFlix selection policy: rank candidates by usefulness, then take them
 // in rank order while each new expression's context window stays clear of the windows already taken, one
-// expression per phrase, at most opts.MaxCount. The result is sorted by Start.
+// expression per phrase, at most opts.MaxCount. Included phrases are taken even when their windows collide,
+// which are then shortened to share the time (see makeRoom). The result is sorted by Start.
 func selectExpressions(cues []subtitles.Cue, cands []candidate, opts Options) []Expression {
 	ranked := slices.Clone(cands)
 	slices.SortStableFunc(ranked, func(a, b candidate) int { return compareUsefulness(a, b, opts.Level) })
@@ -37,8 +39,17 @@ func selectExpressions(cues []subtitles.Cue, cands []candidate, opts Options) []
 			continue
 		}
 		start, end, ok := tl.window(c.cue, opts)
-		if !ok || overlapsAny(chosen, start, end) {
+		if !ok {
 			continue
+		}
+		if overlapsAny(chosen, start, end) {
+			if c.includeRank < 0 {
+				continue
+			}
+			// The user asked for this phrase: share the time with the neighbours instead of dropping it.
+			if start, end, ok = makeRoom(chosen, cues[c.cue], start, end); !ok {
+				continue
+			}
 		}
 		usedPhrase[phrase] = true
 		chosen = append(chosen, newExpression(c, cues[c.cue], start, end))
@@ -66,7 +77,7 @@ func compareUsefulness(a, b candidate, level string) int {
 
 func includeOrder(c candidate) int {
 	if c.includeRank < 0 {
-		return MaxMaxCount * 1000 // after every included phrase
+		return math.MaxInt // after every included phrase
 	}
 	return c.includeRank
 }
@@ -100,6 +111,34 @@ func kindOrder(kind string) int {
 		return 2
 	}
 	return 3
+}
+
+// makeRoom fits a window for cue among the chosen ones by cutting each overlapping pair at the middle of the
+// silence between their two cues, so both keep their whole cue and neither overlaps. Only included phrases
+// get this; everything chosen before one is included too, since those rank first. It fails when the cue
+// itself overlaps a chosen cue (one expression per context).
+func makeRoom(chosen []Expression, cue subtitles.Cue, start, end time.Duration) (time.Duration, time.Duration, bool) {
+	for _, o := range chosen {
+		if cue.Start < o.End && o.Start < cue.End {
+			return 0, 0, false
+		}
+	}
+	for i := range chosen {
+		o := &chosen[i]
+		if !(start < o.ContextEnd && o.ContextStart < end) {
+			continue
+		}
+		if o.End <= cue.Start {
+			cut := o.End + (cue.Start-o.End)/2
+			o.ContextEnd = min(o.ContextEnd, cut)
+			start = max(start, cut)
+		} else {
+			cut := cue.End + (o.Start-cue.End)/2
+			o.ContextStart = max(o.ContextStart, cut)
+			end = min(end, cut)
+		}
+	}
+	return start, end, true
 }
 
 // overlapsAny reports whether [start, end) overlaps a chosen expression's context window. Windows that

@@ -183,6 +183,19 @@ func TestSelectExpressions(t *testing.T) {
 			want: []string{"thank you", "heavy rain"},
 		},
 		{
+			name: "included phrases at neighbouring cues share the time instead of dropping one",
+			cues: everyFive(40),
+			cands: []candidate{
+				included(cand("thank you", "", "", 10), 0),
+				cand("break the ice", KindIdiom, Intermediate, 11),
+				included(cand("good night", "", "", 12), 1),
+				included(cand("see you", "", "", 12), 2),
+			},
+			opts: Options{MaxCount: 10, Level: LevelMixed},
+			// "see you" is in the same cue as "good night": one expression per context still holds.
+			want: []string{"thank you", "good night"},
+		},
+		{
 			name: "wanted level beats kind",
 			cues: everyFive(40),
 			cands: []candidate{

@@ -40,32 +40,8 @@ func (tl timeline) at(p int) subtitles.Cue { return tl.cues[tl.order[p]] }
 // shifted rather than shortened where possible. ok is false for a cue that lies outside the video.
 func (tl timeline) window(i int, opts Options) (start, end time.Duration, ok bool) {
 	cue := tl.cues[i]
-	start, end = cue.Start, cue.End
 	p := tl.pos[i]
-	lo, hi := p-1, p+1
-	for end-start < opts.MinContext {
-		canLo := lo >= 0 && end-min(start, tl.at(lo).Start) <= opts.MaxContext
-		canHi := hi < len(tl.order) && max(end, tl.at(hi).End)-start <= opts.MaxContext
-		if canLo && canHi {
-			// Take the neighbour that leaves the window more balanced around the expression.
-			if cue.Start-tl.at(lo).Start <= tl.at(hi).End-cue.End {
-				canHi = false
-			} else {
-				canLo = false
-			}
-		}
-		switch {
-		case canLo:
-			start = min(start, tl.at(lo).Start)
-			lo--
-		case canHi:
-			end = max(end, tl.at(hi).End)
-			hi++
-		default:
-			goto pad
-		}
-	}
-pad:
+	start, end, lo, hi := tl.grow(p, opts)
 	if short := opts.MinContext - (end - start); short > 0 {
 		start -= short / 2
 		end += short - short/2
@@ -90,4 +66,33 @@ pad:
 		}
 	}
 	return start, end, true
+}
+
+// grow extends the window of the cue at position p over whole neighbouring cues until it is at least
+// MinContext long or the next neighbour on either side would make it longer than MaxContext. lo and hi are
+// the positions of the nearest cues left out on each side (-1 or len when there are none).
+func (tl timeline) grow(p int, opts Options) (start, end time.Duration, lo, hi int) {
+	cue := tl.at(p)
+	start, end = cue.Start, cue.End
+	lo, hi = p-1, p+1
+	for end-start < opts.MinContext {
+		canLo := lo >= 0 && end-min(start, tl.at(lo).Start) <= opts.MaxContext
+		canHi := hi < len(tl.order) && max(end, tl.at(hi).End)-start <= opts.MaxContext
+		if canLo && canHi {
+			// Take the neighbour that leaves the window more balanced around the expression.
+			canLo = cue.Start-tl.at(lo).Start <= tl.at(hi).End-cue.End
+			canHi = !canLo
+		}
+		switch {
+		case canLo:
+			start = min(start, tl.at(lo).Start)
+			lo--
+		case canHi:
+			end = max(end, tl.at(hi).End)
+			hi++
+		default:
+			return start, end, lo, hi
+		}
+	}
+	return start, end, lo, hi
 }

@@ -1,7 +1,9 @@
 package media
 
 import (
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +11,26 @@ import (
 	"github.com/langflix/langflix-operator/runner/failure"
 	"github.com/langflix/langflix-operator/runner/slides"
 )
+
+// meanVolume measures the mean audio level of path in [from, from+d) in dB.
+func meanVolume(t *testing.T, path string, from, d time.Duration) float64 {
+	t.Helper()
+	out, err := exec.Command("ffmpeg", "-hide_banner", "-nostats", "-ss", seconds(from), "-t", seconds(d), "-i", path,
+		"-map", "0:a:0", "-af", "volumedetect", "-f", "null", "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("volumedetect %s: %v: %s", path, err, out)
+	}
+	_, after, found := strings.Cut(string(out), "mean_volume: ")
+	value, _, _ := strings.Cut(after, " dB")
+	level, perr := strconv.ParseFloat(value, 64)
+	if !found || perr != nil {
+		if strings.Contains(after, "-inf") {
+			return -150
+		}
+		t.Fatalf("no mean_volume in ffmpeg output: %s", out)
+	}
+	return level
+}
 
 // lessonParts cuts a context clip and an expression clip from src and renders a real slide.
 func lessonParts(t *testing.T, src string, ctxLen, exprLen time.Duration) (ctxClip, exprClip, slide string) {
@@ -45,18 +67,21 @@ func TestBuildEducational(t *testing.T) {
 		name       string
 		spec       EducationalSpec
 		slide      func(expr time.Duration) time.Duration
+		slideAudio bool // whether the expression's sound plays under the slide
 		checkSlide bool
 	}{
 		{
 			name:       "default slide length",
 			spec:       EducationalSpec{ContextClip: ctxClip, ExpressionClip: exprClip, SlidePNG: slide, RepeatCount: 3},
 			slide:      func(expr time.Duration) time.Duration { return 3 * expr },
+			slideAudio: true,
 			checkSlide: true,
 		},
 		{
-			name:  "explicit slide length",
-			spec:  EducationalSpec{ContextClip: ctxClip, ExpressionClip: exprClip, SlidePNG: slide, RepeatCount: 2, SlideDuration: 2 * time.Second},
-			slide: func(time.Duration) time.Duration { return 2 * time.Second },
+			name:       "explicit slide length",
+			spec:       EducationalSpec{ContextClip: ctxClip, ExpressionClip: exprClip, SlidePNG: slide, RepeatCount: 2, SlideDuration: 2 * time.Second},
+			slide:      func(time.Duration) time.Duration { return 2 * time.Second },
+			slideAudio: true,
 		},
 		{
 			// 1 s x 2 is under the minimum; the clips carry the silent track CutClip adds.
@@ -87,6 +112,14 @@ func TestBuildEducational(t *testing.T) {
 			checkInSync(t, tt.spec.Dst)
 			if left := leftovers(t, filepath.Dir(tt.spec.Dst)); len(left) != 0 {
 				t.Errorf("temporary files left: %v", left)
+			}
+			// The fixture's sound is a -24 dB tone; silence measures about -91 dB.
+			level := meanVolume(t, tt.spec.Dst, ctxLen+100*time.Millisecond, slideLen-400*time.Millisecond)
+			if tt.slideAudio && level < -40 {
+				t.Errorf("audio under the slide is %.1f dB: the expression is not playing", level)
+			}
+			if !tt.slideAudio && level > -70 {
+				t.Errorf("audio under the slide is %.1f dB, want silence", level)
 			}
 			if !tt.checkSlide {
 				return

@@ -12,6 +12,7 @@ import (
 	"image/draw"
 	"image/png"
 	"math"
+	"strings"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
@@ -99,6 +100,9 @@ func NewRenderer(fontPath string) (*Renderer, error) {
 func (r *Renderer) Render(c Content, size image.Point) (*image.RGBA, error) {
 	if r == nil || r.regular == nil {
 		return nil, errFontClosed
+	}
+	if strings.TrimSpace(c.Expression) == "" {
+		return nil, failure.Invalid("render slide: the expression is empty")
 	}
 	faces := r.newFaceCache()
 	layout, err := layoutSlide(c, size, faces)

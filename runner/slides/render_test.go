@@ -143,11 +143,16 @@ func TestRenderPNGIsAtomicAndDecodable(t *testing.T) {
 	}
 }
 
-func TestRenderRejectsUnfittableContent(t *testing.T) {
+func TestRenderRejectsUnusableContent(t *testing.T) {
 	r := newTestRenderer(t)
-	huge := Content{Expression: "x", Translation: strings.Repeat("아주 긴 문장 ", 20000)}
-	if _, err := r.Render(huge, Landscape); !failure.IsInvalid(err) {
-		t.Fatalf("Render(huge) = %v, want InvalidInput", err)
+	tests := map[string]Content{
+		"too long":         {Expression: "x", Translation: strings.Repeat("아주 긴 문장 ", 20000)},
+		"empty expression": {Expression: "  ", Translation: "번역"},
+	}
+	for name, c := range tests {
+		if _, err := r.Render(c, Landscape); !failure.IsInvalid(err) {
+			t.Errorf("%s: Render = %v, want InvalidInput", name, err)
+		}
 	}
 }
 

@@ -63,4 +63,6 @@ func setRetries(t *tasksv1alpha1.TaskTemplate, n int32) { t.Retry.MaxRetries = p
 
 func setSuspend(t *tasksv1alpha1.TaskTemplate, suspend bool) { t.Suspend = ptr.To(suspend) }
 
-func setTTL(t *tasksv1alpha1.TaskTemplate, seconds int32) { t.TTLSecondsAfterFinished = ptr.To(seconds) }
+func setTTL(t *tasksv1alpha1.TaskTemplate, seconds int32) {
+	t.TTLSecondsAfterFinished = ptr.To(seconds)
+}
