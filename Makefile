@@ -77,6 +77,10 @@ fuzz-short: ## Run each fuzz target briefly (FUZZTIME, default 10s).
 	go test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) ./runner/subtitles/
 	go test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./runner/subtitles/
 
+.PHONY: check-chart
+check-chart: ## Lint and render the Helm chart; compare its CRDs and RBAC with config/ (server dry-run when KUBECONFIG is set).
+	hack/check-chart.sh
+
 .PHONY: bench
 bench: ## Run the runner benchmark (cuts 5 clips from a 10-minute 720p video; prints ratios).
 	go test -run='^$$' -bench=BenchmarkCut -benchtime=1x ./runner/media/

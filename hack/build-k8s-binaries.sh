@@ -90,15 +90,20 @@ build_etcd() {
 }
 
 build_helm() {
-  stamp_ok helm "$HELM_VERSION" && return
+  stamp_ok helm "$HELM_VERSION+k8s$K8S_VERSION" && return
   local dir start
   dir=$(plain_module helm helm.sh/helm/v3 "$HELM_VERSION")
   start=$(date +%s)
   log "building helm $HELM_VERSION (cold ~4 min)"
+  # Helm assumes Kubernetes v1.20 when it renders without a cluster unless told the version it ships with.
+  local minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}" helm_k8s=""
+  for pkg in helm.sh/helm/v3/pkg/chartutil helm.sh/helm/v3/pkg/lint/rules; do
+    helm_k8s+=" -X $pkg.k8sVersionMajor=1 -X $pkg.k8sVersionMinor=$minor"
+  done
   (cd "$dir" && CGO_ENABLED=0 GOFLAGS=-mod=mod "$GO" build -trimpath \
-    -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" -o "$BIN_DIR/helm.tmp" helm.sh/helm/v3/cmd/helm)
+    -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION $helm_k8s" -o "$BIN_DIR/helm.tmp" helm.sh/helm/v3/cmd/helm)
   mv "$BIN_DIR/helm.tmp" "$BIN_DIR/helm"
-  write_stamp helm "$HELM_VERSION"
+  write_stamp helm "$HELM_VERSION+k8s$K8S_VERSION"
   log "built helm in $(($(date +%s) - start)) s"
 }
 
