@@ -12,7 +12,7 @@ type CleanupPolicySpec struct {
 	// +kubebuilder:default="0 2 * * *"
 	// +kubebuilder:validation:MaxLength=128
 	// +kubebuilder:validation:XValidation:rule="self.matches('^[^ \\t]+([ \\t]+[^ \\t]+){4}$')",message="spec.schedule must have exactly 5 cron fields (minute hour day-of-month month day-of-week)"
-	// +kubebuilder:validation:XValidation:rule="self.matches('^[0-9A-Za-z*/,?#LW-]+([ \\t]+[0-9A-Za-z*/,?#LW-]+){4}$')",message="spec.schedule has a character that is not allowed in a cron field"
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[0-9A-Za-z*/,?-]+([ \\t]+[0-9A-Za-z*/,?-]+){4}$')",message="spec.schedule has a character that is not allowed in a cron field"
 	// +optional
 	Schedule string `json:"schedule,omitempty"`
 
@@ -61,6 +61,7 @@ type CleanupPolicySpec struct {
 	DryRun bool `json:"dryRun,omitempty"`
 
 	// suspend stops scheduling new runs.
+	// +kubebuilder:default=false
 	// +optional
 	Suspend bool `json:"suspend,omitempty"`
 

@@ -95,6 +95,7 @@ type TaskTemplate struct {
 	Retry RetryPolicy `json:"retry,omitzero"`
 
 	// resources are the runner container's compute resources. When empty, the operator's defaults apply.
+	// A change applies to the next attempt; a running attempt keeps what it started with.
 	// +optional
 	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
 
@@ -110,7 +111,7 @@ type TaskTemplate struct {
 	ServiceAccountName string `json:"serviceAccountName,omitempty"`
 
 	// suspend stops the task: a running attempt's pod is removed and no new attempt starts until suspend is
-	// false again. It is one of the two fields that may change after creation.
+	// false again. It may change after creation, like ttlSecondsAfterFinished and resources.
 	// +optional
 	Suspend *bool `json:"suspend,omitempty"`
 

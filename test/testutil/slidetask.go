@@ -98,7 +98,8 @@ func (w *SlideTaskWrapper) Storage(vs corev1.VolumeSource) *SlideTaskWrapper {
 	return w
 }
 
-// SoftHard sets the soft and hard time limits, e.g. SoftHard("25m", "30m").
+// SoftHard sets the soft and hard time limits, e.g. SoftHard("25m", "30m"). A typed client drops a zero
+// duration, so "0s" ends up as the default; send a zero with WithField.
 func (w *SlideTaskWrapper) SoftHard(soft, hard string) *SlideTaskWrapper {
 	setSoftHard(&w.Spec.TaskTemplate, soft, hard)
 	return w

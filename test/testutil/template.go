@@ -30,9 +30,10 @@ func Duration(s string) metav1.Duration {
 	return metav1.Duration{Duration: d}
 }
 
-// validTemplate is the shared part of a valid task. The durations are spelled out because metav1.Duration
-// is a struct: a typed client sends its zero value as "0s" instead of leaving it to the CRD default, and
-// "0s" fails the soft-limit rule.
+// validTemplate is the shared part of a valid task. The durations equal the CRD defaults; they are spelled
+// out so an object that never reached the server (a reconciler unit test) holds the same values as a stored
+// one. A minimal object without them is valid too: the duration fields are omitzero, so a typed client leaves
+// them to the server's defaults.
 func validTemplate() tasksv1alpha1.TaskTemplate {
 	return tasksv1alpha1.TaskTemplate{
 		Storage: PVCSource(DefaultClaim),
@@ -50,6 +51,8 @@ func validTemplate() tasksv1alpha1.TaskTemplate {
 // The set* helpers hold the TaskTemplate edits that VideoTaskWrapper and SlideTaskWrapper share, so the
 // two builders cannot drift apart.
 
+// setSoftHard sets both time limits. A zero duration ("0s") is omitted from the JSON (omitzero) and the
+// server fills in the default, so a test of a zero limit must send it with WithField.
 func setSoftHard(t *tasksv1alpha1.TaskTemplate, soft, hard string) {
 	t.TimeLimits = tasksv1alpha1.TimeLimits{Soft: Duration(soft), Hard: Duration(hard)}
 }

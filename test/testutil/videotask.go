@@ -154,7 +154,8 @@ func (w *VideoTaskWrapper) RepeatCount(n int32) *VideoTaskWrapper {
 	return w
 }
 
-// SoftHard sets the soft and hard time limits, e.g. SoftHard("25m", "30m").
+// SoftHard sets the soft and hard time limits, e.g. SoftHard("25m", "30m"). A typed client drops a zero
+// duration, so "0s" ends up as the default; send a zero with WithField.
 func (w *VideoTaskWrapper) SoftHard(soft, hard string) *VideoTaskWrapper {
 	setSoftHard(&w.Spec.TaskTemplate, soft, hard)
 	return w
