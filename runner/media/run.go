@@ -41,7 +41,9 @@ func run(ctx context.Context, bin string, args []string) ([]byte, error) {
 	cmd := exec.Command(bin, args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Setpgid: true,
-		// If the runner itself dies (SIGKILL, OOM), the kernel kills ffmpeg too.
+		// If the runner itself dies (SIGKILL, OOM), the kernel kills ffmpeg too. The signal follows the
+		// thread that started the process; Go only ends threads whose goroutine exits while locked with
+		// runtime.LockOSThread, which nothing here does.
 		Pdeathsig: syscall.SIGKILL,
 	}
 	stdin, err := cmd.StdinPipe()

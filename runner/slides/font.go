@@ -178,5 +178,5 @@ func boldSibling(path string) (string, bool) {
 	return bold, true
 }
 
-// errFontClosed guards against use of a zero Renderer.
-var errFontClosed = errors.New("slides: renderer has no font (use NewRenderer)")
+// errNoRenderer guards against use of a zero Renderer.
+var errNoRenderer = errors.New("slides: renderer has no font (use NewRenderer)")

@@ -99,7 +99,7 @@ func NewRenderer(fontPath string) (*Renderer, error) {
 // Render draws a slide of the given size.
 func (r *Renderer) Render(c Content, size image.Point) (*image.RGBA, error) {
 	if r == nil || r.regular == nil {
-		return nil, errFontClosed
+		return nil, errNoRenderer
 	}
 	if strings.TrimSpace(c.Expression) == "" {
 		return nil, failure.Invalid("render slide: the expression is empty")
@@ -137,7 +137,7 @@ func (r *Renderer) RenderPNG(c Content, size image.Point, dst string) error {
 // video.
 func (r *Renderer) RenderOverlay(lines []string, size image.Point) (*image.RGBA, error) {
 	if r == nil || r.regular == nil {
-		return nil, errFontClosed
+		return nil, errNoRenderer
 	}
 	faces := r.newFaceCache()
 	layout, err := layoutOverlay(lines, size, faces)
