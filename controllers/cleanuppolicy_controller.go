@@ -6,8 +6,8 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/klog/v2"
@@ -78,7 +78,7 @@ func (r *CleanupPolicyReconciler) syncCronJob(ctx context.Context, p *tasksv1.Cl
 	case err != nil:
 		return nil, nil, fmt.Errorf("get CronJob %s: %w", desired.Name, err)
 	}
-	if equality.Semantic.DeepDerivative(desired.Spec, current.Spec) && equality.Semantic.DeepEqual(desired.Labels, current.Labels) {
+	if cronJobUpToDate(desired, &current) {
 		return &current, nil, nil
 	}
 	patch := client.MergeFrom(current.DeepCopy())
@@ -91,6 +91,26 @@ func (r *CleanupPolicyReconciler) syncCronJob(ctx context.Context, p *tasksv1.Cl
 		return nil, nil, fmt.Errorf("update CronJob %s: %w", desired.Name, err)
 	}
 	return &current, nil, nil
+}
+
+// cronJobUpToDate reports whether current already runs what desired describes. DeepDerivative tolerates
+// the fields the API server defaulted, but it also ignores whatever desired leaves out, so a list that only
+// shrank (the cleanup arguments when --dry-run or a path is dropped) would never reach the CronJob: the
+// containers' arguments and resources, which the policy's spec alone decides, are compared exactly.
+func cronJobUpToDate(desired, current *batchv1.CronJob) bool {
+	if !equality.Semantic.DeepDerivative(desired.Spec, current.Spec) || !equality.Semantic.DeepEqual(desired.Labels, current.Labels) {
+		return false
+	}
+	want, have := desired.Spec.JobTemplate.Spec.Template.Spec.Containers, current.Spec.JobTemplate.Spec.Template.Spec.Containers
+	if len(want) != len(have) {
+		return false
+	}
+	for i := range want {
+		if !equality.Semantic.DeepEqual(want[i].Args, have[i].Args) || !equality.Semantic.DeepEqual(want[i].Resources, have[i].Resources) {
+			return false
+		}
+	}
+	return true
 }
 
 // observeLastRun finds the newest finished cleanup Job and, when it is new to the status, reads its

@@ -136,6 +136,11 @@ func (r *TaskReconciler) act(ctx context.Context, task tasksv1.Task, obs taskObs
 		return fmt.Errorf("create Job %s: %w", job.Name, err)
 	}
 	klog.FromContext(ctx).V(2).Info("Created Job", "job", klog.KObj(job), "attempt", plan.status.Attempts)
+	// Reported here, where the Job is known to be new. Judging from a status diff instead would report the
+	// attempt again whenever a reconcile reads a task status the cache has not updated yet.
+	r.Recorder.Eventf(task, nil, corev1.EventTypeNormal, tasksv1.ReasonJobCreated, "CreateJob",
+		"Created Job %s for attempt %d", job.Name, plan.status.Attempts)
+	taskAttemptsTotal.WithLabelValues(r.Kind).Inc()
 	return nil
 }
 

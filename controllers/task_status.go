@@ -99,6 +99,9 @@ func planActiveJob(plan *taskPlan, st *tasksv1.TaskStatus, job *batchv1.Job, sus
 		st.StartTime = ptr.To(metav1.NewTime(now))
 	}
 	st.JobName = job.Name
+	// The attempt's Job exists, so no retry is waiting (this also clears a retry time left behind when the
+	// status write that started this attempt was lost).
+	st.NextRetryTime = nil
 	if suspended {
 		setPhase(st, tasksv1.TaskCancelled, tasksv1.ReasonSuspended,
 			fmt.Sprintf("spec.suspend is true: attempt %d is stopped until it is false again", st.Attempts))

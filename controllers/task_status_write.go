@@ -10,7 +10,7 @@ import (
 )
 
 // writeStatus writes the planned status when it differs from the current one (progress aside), then emits
-// the events of the transition: an event is only ever sent for a status that was stored.
+// the events of the phase transition: such an event is only ever sent for a status that was stored.
 func (r *TaskReconciler) writeStatus(ctx context.Context, task tasksv1.Task, desired tasksv1.TaskStatus) error {
 	current := task.GetTaskStatus().DeepCopy()
 	current.Progress = nil
@@ -24,13 +24,9 @@ func (r *TaskReconciler) writeStatus(ctx context.Context, task tasksv1.Task, des
 	return nil
 }
 
-// recordTransition emits events and metrics for what changed between two statuses.
+// recordTransition emits events and metrics for a phase change between two statuses. (A new attempt's
+// JobCreated event is emitted where its Job is created.)
 func (r *TaskReconciler) recordTransition(task tasksv1.Task, old, cur tasksv1.TaskStatus) {
-	if cur.Attempts > old.Attempts && (cur.Phase == tasksv1.TaskQueued || cur.Phase == tasksv1.TaskRunning) {
-		r.Recorder.Eventf(task, nil, corev1.EventTypeNormal, tasksv1.ReasonJobCreated, "CreateJob",
-			"Created Job %s for attempt %d", jobName(task.GetName(), r.Kind, cur.Attempts), cur.Attempts)
-		taskAttemptsTotal.WithLabelValues(r.Kind).Inc()
-	}
 	if cur.Phase == old.Phase {
 		return
 	}
