@@ -86,6 +86,7 @@ func (a *app) slides(cmd *cobra.Command, f *slidesFlags) (*pipeline.Result, erro
 	if err != nil {
 		return res, err
 	}
+	a.log.Info("slides task", "version", Version, "slides", len(contents), "format", f.format, "out", f.out)
 	d := pipeline.NewDeadline(cmd.Context(), a.env.Start, limit)
 	defer d.Stop()
 	return pipeline.RunSlides(d, pipeline.SlidesConfig{

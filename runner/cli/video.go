@@ -22,6 +22,9 @@ const (
 	extractorLLM        = "llm"
 )
 
+// validLevels are the values of --level; checked here so a typo fails before the video is probed.
+var validLevels = map[string]bool{"beginner": true, "intermediate": true, "advanced": true, "mixed": true}
+
 type videoFlags struct {
 	commonFlags
 	video, subtitles, translationSubtitles string
@@ -79,8 +82,9 @@ func (a *app) runVideo(cmd *cobra.Command, f *videoFlags) error {
 	}
 	res := &pipeline.Result{}
 	if err == nil {
-		limit, _ := f.softLimit(cmd) // validated in videoConfig
-		d := pipeline.NewDeadline(cmd.Context(), a.env.Start, limit)
+		a.log.Info("video task", "version", Version, "video", f.video, "subtitles", f.subtitles, "out", f.out,
+			"extractor", f.extractor, "maxExpressions", f.maxExpressions, "level", f.level, "softTimeLimit", cfg.SoftTimeLimit)
+		d := pipeline.NewDeadline(cmd.Context(), a.env.Start, cfg.SoftTimeLimit)
 		defer d.Stop()
 		res, err = pipeline.RunVideo(d, cfg)
 	}
@@ -101,6 +105,9 @@ func (a *app) videoConfig(cmd *cobra.Command, f *videoFlags) (pipeline.VideoConf
 	limit, err := f.softLimit(cmd)
 	if err != nil {
 		return pipeline.VideoConfig{}, release, err
+	}
+	if !validLevels[strings.ToLower(f.level)] {
+		return pipeline.VideoConfig{}, release, failure.Invalid("--level %q: want beginner, intermediate, advanced or mixed", f.level)
 	}
 	if f.maxExpressions < 1 {
 		return pipeline.VideoConfig{}, release, failure.Invalid("--max-expressions %d: want at least 1", f.maxExpressions)

@@ -80,8 +80,9 @@ func TestBinaryExitCodesAndTerminationLog(t *testing.T) {
 	}
 }
 
-// TestBinarySIGTERMStopsEverything sends SIGTERM while clips are being cut: the runner exits 1 with
-// reason Terminated, and no ffmpeg it started is left running.
+// TestBinarySIGTERMStopsEverything sends SIGTERM while clips are being cut (right after the first clip
+// is done, while the others are encoding): the runner exits 1 with reason Terminated, and no ffmpeg it
+// started is left running.
 func TestBinarySIGTERMStopsEverything(t *testing.T) {
 	bin := buildRunner(t)
 	video := testVideo(t, 2*time.Minute, 640, 360, 25)
@@ -102,18 +103,18 @@ func TestBinarySIGTERMStopsEverything(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Wait for the first cut to start: the progress line of the clips stage comes right before it.
+	// The first finished clip is reported as "clips 1/N: cut ..."; the other clips are being cut then.
 	lines := bufio.NewScanner(stdout)
-	sawClips := false
+	sawCut := false
 	for lines.Scan() {
-		if strings.Contains(lines.Text(), " clips") {
-			sawClips = true
+		if strings.Contains(lines.Text(), " clips 1/") && strings.Contains(lines.Text(), ": cut ") {
+			sawCut = true
 			break
 		}
 	}
-	if !sawClips {
+	if !sawCut {
 		_ = cmd.Process.Kill()
-		t.Fatalf("no clips stage in progress output; stderr:\n%s", stderr.String())
+		t.Fatalf("no finished clip in progress output; stderr:\n%s", stderr.String())
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -130,6 +131,10 @@ func TestBinarySIGTERMStopsEverything(t *testing.T) {
 	readJSON(t, termLog, &term)
 	if term.Reason != "Terminated" || !term.Partial {
 		t.Errorf("termination %+v", term)
+	}
+	m, err := manifest.Read(filepath.Join(out, manifest.FileName))
+	if err != nil || m.Status != manifest.Partial || m.Reason != "Terminated" || len(m.Expressions) != 0 {
+		t.Errorf("manifest %+v, %v; want a partial one without unfinished expressions", m, err)
 	}
 	if procs := processesMentioning(t, out); len(procs) > 0 {
 		t.Errorf("processes outlived the runner: %v", procs)

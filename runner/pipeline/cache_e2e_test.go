@@ -29,7 +29,7 @@ func startRedis(t *testing.T) string {
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	lines := bufio.NewScanner(stdout)
 	for lines.Scan() {
-		if strings.Contains(lines.Text(), "Ready to accept connections") {
+		if strings.Contains(strings.ToLower(lines.Text()), "ready to accept connections") {
 			go func() {
 				for lines.Scan() {
 				}

@@ -70,7 +70,8 @@ func (d *Deadline) SoftExpired() bool {
 // Stopped reports whether either context ended: the run must not start new work.
 func (d *Deadline) Stopped() bool { return d.soft.Err() != nil }
 
-// classify gives err the reason of whatever stopped the run: a signal, the soft limit, or err itself.
+// classify gives err the reason of whatever stopped the run: a signal, then invalid input (a retry
+// would fail again, whatever else happened), then the soft limit, else err itself.
 func (d *Deadline) classify(err error) error {
 	switch {
 	case d.Terminated():
@@ -78,6 +79,8 @@ func (d *Deadline) classify(err error) error {
 			err = context.Cause(d.hard)
 		}
 		return failure.Wrap(failure.Terminated, fmt.Errorf("terminated by signal: %w", err))
+	case failure.IsInvalid(err):
+		return err
 	case d.SoftExpired():
 		return failure.Wrap(failure.SoftTimeLimitExceeded, context.Cause(d.soft))
 	}

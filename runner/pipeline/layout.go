@@ -2,12 +2,16 @@ package pipeline
 
 import (
 	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/langflix/langflix-operator/runner/fsutil"
 	"github.com/langflix/langflix-operator/runner/manifest"
 )
 
@@ -73,6 +77,22 @@ func namesFor(n int, phrase string) names {
 		video:          filepath.Join(DirVideos, base+".mp4"),
 		short:          filepath.Join(DirShorts, base+".mp4"),
 	}
+}
+
+// removeTempLeftovers deletes temporary files of atomic writes below dir. They are left only when an
+// earlier attempt was killed (SIGKILL, OOM) mid-write; this attempt rewrites whatever they were for.
+func removeTempLeftovers(dir string, log *slog.Logger) {
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !fsutil.IsTemp(p) {
+			return nil
+		}
+		if err := os.Remove(p); err != nil {
+			log.Warn("could not remove a leftover temporary file", "file", p, "error", err)
+		} else {
+			log.Info("removed a leftover of an earlier attempt", "file", p)
+		}
+		return nil
+	})
 }
 
 // countOutputs counts the files of each kind listed in the manifest's expressions.

@@ -13,18 +13,21 @@ import (
 )
 
 // TestSintelDialogue runs the pipeline on real film dialogue (Sintel, (c) Blender Foundation, CC-BY 3.0)
-// over a generated video as long as the film's subtitles, small and at a low frame rate to keep it fast.
+// over a generated video as long as the film's subtitles (11 minutes), small and at a low frame rate to
+// keep it fast. Educational videos are left out here: TestVideoEndToEnd covers them.
 func TestSintelDialogue(t *testing.T) {
+	skipInShortMode(t)
 	const subs = "../../testdata/sintel_en.srt"
 	cues, _, err := subtitles.ParseFile(subs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	length := cues[len(cues)-1].End + 10*time.Second
+	length := cues[len(cues)-1].End + 5*time.Second
 	video := testVideo(t, length.Round(time.Second), 320, 180, 5)
 	out := filepath.Join(t.TempDir(), "sintel")
 
-	run := runCLI(t, "", "video", "--video", video, "--subtitles", subs, "--out", out, "--progress", "none")
+	run := runCLI(t, "", "video", "--video", video, "--subtitles", subs, "--out", out, "--progress", "none",
+		"--educational-video=false")
 	if run.err != nil {
 		t.Fatalf("video: %v\n%s", run.err, run.stderr)
 	}
@@ -48,16 +51,22 @@ func TestSintelDialogue(t *testing.T) {
 		if !strings.Contains(strings.ToLower(e.Dialogue), strings.ToLower(strings.Fields(e.Matched)[0])) {
 			t.Errorf("%q: dialogue %q does not contain the match %q", e.Phrase, e.Dialogue, e.Matched)
 		}
-		for _, f := range []string{e.Files.ContextClip, e.Files.ExpressionClip, e.Files.Video} {
+		for _, f := range []string{e.Files.ContextClip, e.Files.ExpressionClip} {
 			assertLessonLayout(t, filepath.Join(out, f), 1280, 720)
+		}
+		if e.Files.Video != "" {
+			t.Errorf("%q has a video although --educational-video=false", e.Phrase)
 		}
 		assertPNGSize(t, filepath.Join(out, e.Files.Slide), 1280, 720)
 	}
-	if len(found) < 3 {
-		t.Errorf("found %v among %v; want at least 3 of %v", found, phrases(m.Expressions), worth)
+	// The extractor keeps context windows (25 s and more) apart, and four of the five phrases are said
+	// within 35 s of each other, so at most two of them can be taught in one lesson set.
+	if len(m.Expressions) < 3 || len(found) < 1 {
+		t.Errorf("expressions %v; want at least 3, including some of %v", phrases(m.Expressions), worth)
 	}
 	assertNoLeftovers(t, out)
-	if run.termination.Expressions != len(m.Expressions) || run.termination.Outputs.Videos != len(m.Expressions) {
+	if run.termination.Expressions != len(m.Expressions) || run.termination.Outputs.Slides != len(m.Expressions) ||
+		run.termination.Outputs.Clips != 2*len(m.Expressions) || run.termination.Outputs.Videos != 0 {
 		t.Errorf("termination %s", run.termRaw)
 	}
 	t.Logf("sintel: %d expressions %v, stages %+v", len(m.Expressions), phrases(m.Expressions), m.Stages)

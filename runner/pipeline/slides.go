@@ -93,6 +93,7 @@ func RunSlides(d *Deadline, cfg SlidesConfig) (*Result, error) {
 		return &Result{}, err
 	}
 	defer release()
+	removeTempLeftovers(outDir, cfg.Log)
 
 	s := &slidesRun{cfg: cfg, d: d, renderer: renderer, outDir: outDir}
 	if cfg.Format == FormatMP4 && cfg.Audio {
@@ -111,7 +112,7 @@ func RunSlides(d *Deadline, cfg SlidesConfig) (*Result, error) {
 	start := time.Now()
 	runErr := s.renderAll()
 	m.Stages = []manifest.StageTiming{{Name: StageRender, DurationMS: time.Since(start).Milliseconds()}}
-	if runErr != nil && d.Stopped() && failure.ReasonOf(runErr) != failure.InvalidInput {
+	if runErr != nil && d.Stopped() && !failure.IsInvalid(runErr) {
 		runErr = nil // the error is the stop itself; classify says which
 	}
 	err = d.classify(runErr)

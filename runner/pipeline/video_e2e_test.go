@@ -1,6 +1,7 @@
 package pipeline_test
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/langflix/langflix-operator/runner/cli"
 	"github.com/langflix/langflix-operator/runner/failure"
 	"github.com/langflix/langflix-operator/runner/manifest"
 	"github.com/langflix/langflix-operator/runner/pipeline"
@@ -27,11 +29,12 @@ var idiomExpectations = []struct {
 	translation     string
 }{
 	{"break the ice", "break the ice", 2, "어색한 분위기를 깨다"},
-	{"once in a blue moon", "once in a blue moon", 6, "아주 드물게"},
-	{"pick up", "pick it up", 9, "집어 들다"},
+	{"once in a blue moon", "once in a blue moon", 7, "아주 드물게"},
+	{"pick up", "pick it up", 12, "집어 들다"},
 }
 
 func TestVideoEndToEnd(t *testing.T) {
+	skipInShortMode(t)
 	video := testVideo(t, 2*time.Minute, 640, 360, 25)
 	english, korean := idiomSubtitles(t)
 	out := filepath.Join(t.TempDir(), "lesson")
@@ -48,6 +51,7 @@ func TestVideoEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("%d expressions %v, stages %+v", len(m.Expressions), phrases(m.Expressions), m.Stages)
 
 	t.Run("manifest header", func(t *testing.T) {
 		if m.RunnerVersion == "" || m.Command != "video" || m.Status != manifest.Complete || m.Reason != "" {
@@ -234,6 +238,8 @@ func TestSoftLimitKeepsFinishedExpressions(t *testing.T) {
 	english, _ := idiomSubtitles(t)
 	out := filepath.Join(t.TempDir(), "partial")
 	cfg := dictionaryConfig(t, video, english, out)
+	// Short context windows keep the test fast; they change nothing about the deadline logic.
+	cfg.Expressions.MinContext, cfg.Expressions.MaxContext = 6*time.Second, 10*time.Second
 	var d *pipeline.Deadline
 	cfg.OnExpressionFinished = func(n int) {
 		// The soft limit "passes" exactly when the first expression is complete.
@@ -282,3 +288,36 @@ func phrases(exprs []manifest.Expression) []string {
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// TestSoftLimitFromEnvironmentThroughTheCommandLine: the limit counts from process start, so a process
+// that started an hour ago with a 30-minute limit stops before any work and still leaves a valid partial
+// manifest and exit code 3.
+func TestSoftLimitFromEnvironmentThroughTheCommandLine(t *testing.T) {
+	video := testVideo(t, 2*time.Minute, 640, 360, 25)
+	english, _ := idiomSubtitles(t)
+	dir := t.TempDir()
+	out, termLog := filepath.Join(dir, "out"), filepath.Join(dir, "termination-log")
+	t.Setenv("LANGFLIX_SOFT_TIME_LIMIT", "30m")
+	t.Setenv("LANGFLIX_TERMINATION_LOG", termLog)
+	var stdout, stderr bytes.Buffer
+	err := cli.Run(t.Context(), []string{"video", "--video", video, "--subtitles", english, "--out", out, "--progress", "none"},
+		cli.Env{Stdout: &stdout, Stderr: &stderr, Start: time.Now().Add(-time.Hour)})
+	if failure.ExitCode(err) != 3 {
+		t.Fatalf("exit %d (%v), want 3\n%s", failure.ExitCode(err), err, stderr.String())
+	}
+	m, rerr := manifest.Read(filepath.Join(out, manifest.FileName))
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	if m.Status != manifest.Partial || m.Reason != "SoftTimeLimitExceeded" || len(m.Expressions) != 0 || m.Options.SoftTimeLimit != "30m0s" {
+		t.Errorf("manifest status %q reason %q expressions %d limit %q", m.Status, m.Reason, len(m.Expressions), m.Options.SoftTimeLimit)
+	}
+	var term manifest.Termination
+	readJSON(t, termLog, &term)
+	if term.Reason != "SoftTimeLimitExceeded" || !term.Partial || term.Manifest != filepath.Join(out, manifest.FileName) {
+		t.Errorf("termination %+v", term)
+	}
+	if files := listFiles(t, out); !slices.Equal(files, []string{manifest.FileName}) {
+		t.Errorf("files %v", files)
+	}
+}

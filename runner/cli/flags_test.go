@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/langflix/langflix-operator/runner/failure"
+	"github.com/langflix/langflix-operator/runner/progress"
+)
+
+func TestParseLimit(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    time.Duration
+		invalid bool
+	}{
+		{"", 0, false},
+		{"0", 0, false},
+		{"2700", 45 * time.Minute, false},
+		{"1.5", 1500 * time.Millisecond, false},
+		{"50m", 50 * time.Minute, false},
+		{" 1h30m ", 90 * time.Minute, false},
+		{"-5", 0, true},
+		{"-1m", 0, true},
+		{"soon", 0, true},
+	}
+	for _, tt := range tests {
+		got, err := parseLimit(tt.in, "--soft-time-limit")
+		if tt.invalid {
+			if !failure.IsInvalid(err) {
+				t.Errorf("parseLimit(%q) error %v, want invalid input", tt.in, err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("parseLimit(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func TestParseContents(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		want    []string // expressions
+		invalid bool
+	}{
+		{"one object", `{"expression":"break the ice","translation":"어색한 분위기를 깨다"}`, []string{"break the ice"}, false},
+		{"list", ` [{"expression":"a"},{"expression":"b","similarExpressions":["c"]}] `, []string{"a", "b"}, false},
+		{"every field", `{"title":"t","expression":"e","translation":"tr","dialogue":"d","dialogueTranslation":"dt","similarExpressions":["s"],"examples":["x"],"notes":"n"}`, []string{"e"}, false},
+		{"empty", "  ", nil, true},
+		{"empty list", "[]", nil, true},
+		{"typo in a field", `{"expresion":"a"}`, nil, true},
+		{"trailing data", `{"expression":"a"} {"expression":"b"}`, nil, true},
+		{"not JSON", `expression: a`, nil, true},
+		{"wrong type", `{"expression": 3}`, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseContents([]byte(tt.in), "test")
+			if tt.invalid {
+				if !failure.IsInvalid(err) {
+					t.Fatalf("error %v, want invalid input", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var exprs []string
+			for _, c := range got {
+				exprs = append(exprs, c.Expression)
+			}
+			if fmt.Sprint(exprs) != fmt.Sprint(tt.want) {
+				t.Fatalf("expressions %v, want %v", exprs, tt.want)
+			}
+		})
+	}
+}
+
+func TestScanFlag(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"video", "--bogus", "--termination-log", "/tmp/t"}, "/tmp/t"},
+		{[]string{"video", "--termination-log=/tmp/u", "--bogus"}, "/tmp/u"},
+		{[]string{"video", "--termination-log"}, ""},
+		{[]string{"video", "--", "--termination-log", "/tmp/v"}, ""},
+	}
+	for _, tt := range tests {
+		if got := scanFlag(tt.args, flagTerminationLog); got != tt.want {
+			t.Errorf("scanFlag(%q) = %q, want %q", tt.args, got, tt.want)
+		}
+	}
+}
+
+func TestNewReporterModes(t *testing.T) {
+	plan := progress.Plan{{Name: "work", Weight: 1}}
+	tests := []struct {
+		name     string
+		mode     string
+		tty      bool
+		taskName string
+		wantOut  string // what a stage start prints on stdout
+		invalid  bool
+	}{
+		{"auto on a terminal draws a bar", "auto", true, "", "\r\x1b[Kwork", false},
+		{"auto in a pipe prints lines", "auto", false, "", "progress   0% work 0/1\n", false},
+		{"auto in a task adds kubernetes and keeps lines", "auto", true, "lesson", "progress   0% work 0/1\n", false},
+		{"plain", "plain", true, "", "progress   0% work 0/1\n", false},
+		{"none", "none", true, "", "", false},
+		{"unknown", "fancy", false, "", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(progress.EnvTaskName, tt.taskName)
+			t.Setenv(progress.EnvTaskKind, "VideoTask")
+			t.Setenv(progress.EnvTaskNamespace, "films")
+			// No cluster here: the Kubernetes sink cannot be built and is skipped with a warning.
+			t.Setenv("KUBECONFIG", "/nonexistent/kubeconfig")
+			var stdout, stderr bytes.Buffer
+			a := &app{env: Env{Stdout: &stdout, StdoutIsTTY: tt.tty}, log: newTestLogger(&stderr)}
+			rep, err := a.newReporter(tt.mode, plan)
+			if tt.invalid {
+				if !failure.IsInvalid(err) {
+					t.Fatalf("error %v, want invalid input", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep.Stage("work", 1)
+			if !strings.HasPrefix(stdout.String(), tt.wantOut) {
+				t.Fatalf("stdout %q, want prefix %q", stdout.String(), tt.wantOut)
+			}
+			rep.Done()
+			if tt.taskName != "" && !strings.Contains(stderr.String(), "kubernetes progress disabled") {
+				t.Errorf("no warning about the missing cluster: %s", stderr.String())
+			}
+		})
+	}
+}
+
+func TestExitErrorTreatsCancellationAsTermination(t *testing.T) {
+	tests := []struct {
+		err  error
+		want failure.Reason
+	}{
+		{fmt.Errorf("cut clip: %w", context.Canceled), failure.Terminated},
+		{failure.Invalid("bad"), failure.InvalidInput},
+		{errors.New("disk full"), failure.Internal},
+	}
+	for _, tt := range tests {
+		if got := failure.ReasonOf(exitError(tt.err)); got != tt.want {
+			t.Errorf("exitError(%v) reason %s, want %s", tt.err, got, tt.want)
+		}
+	}
+	if exitError(nil) != nil {
+		t.Error("exitError(nil) != nil")
+	}
+}
