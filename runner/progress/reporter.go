@@ -134,11 +134,13 @@ func (t *Tracker) position(current int) int {
 	if !planned || t.sum == 0 {
 		return t.current
 	}
-	within := 0
-	if t.stageTotal > 0 {
-		within = t.weights[t.stage] * min(max(current, 0), t.stageTotal) / t.stageTotal
+	if t.stageTotal == 0 {
+		return offset * OverallTotal / t.sum
 	}
-	return (offset + within) * OverallTotal / t.sum
+	// One division at the end: dividing the stage's weight by its steps first would round small weights
+	// down to no progress at all.
+	done := min(max(current, 0), t.stageTotal)
+	return (offset*t.stageTotal + t.weights[t.stage]*done) * OverallTotal / (t.sum * t.stageTotal)
 }
 
 // advance keeps progress monotonic: a stage reported out of plan order never moves it backwards.
