@@ -83,23 +83,28 @@ func kubeletVersion() string {
 // keepSchedulable removes the lifecycle taints whenever the node is Ready. The API server adds
 // node.kubernetes.io/not-ready at registration, and without a node-lifecycle controller nothing would
 // remove it, so no pod would ever be scheduled here.
+// It checks every second until the node is Ready and clean (pods wait for that), then every ten seconds.
 func keepSchedulable(ctx context.Context, client kubernetes.Interface, name string) {
-	ticker := time.NewTicker(10 * time.Second)
-	defer ticker.Stop()
+	interval := time.Second
 	for {
-		if err := untaint(ctx, client, name); err != nil && ctx.Err() == nil {
+		clean, err := untaint(ctx, client, name)
+		if err != nil && ctx.Err() == nil {
 			log.G(ctx).WithError(err).Warn("could not remove lifecycle taints")
+		}
+		if clean {
+			interval = 10 * time.Second
 		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-ticker.C:
+		case <-time.After(interval):
 		}
 	}
 }
 
-func untaint(ctx context.Context, client kubernetes.Interface, name string) error {
-	return retry.RetryOnConflict(retry.DefaultRetry, func() error {
+// untaint removes the lifecycle taints of a Ready node; clean reports a Ready node without them.
+func untaint(ctx context.Context, client kubernetes.Interface, name string) (clean bool, err error) {
+	err = retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		node, err := client.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
 			return err
@@ -107,6 +112,7 @@ func untaint(ctx context.Context, client kubernetes.Interface, name string) erro
 		if !isReady(node) {
 			return nil
 		}
+		clean = true
 		kept := node.Spec.Taints[:0:0]
 		for _, t := range node.Spec.Taints {
 			if !lifecycleTaints[t.Key] {
@@ -123,6 +129,7 @@ func untaint(ctx context.Context, client kubernetes.Interface, name string) erro
 		log.G(ctx).Info("removed lifecycle taints from the node")
 		return nil
 	})
+	return clean, err
 }
 
 func isReady(node *corev1.Node) bool {

@@ -68,6 +68,11 @@ func run(ctx context.Context, cfg config) error {
 	}
 	defer prov.Shutdown()
 
+	// virtual-kubelet builds a default client from $KUBECONFIG before options apply and warns when it
+	// cannot; point it at the same file (processes do not inherit localnode's environment).
+	if err := os.Setenv("KUBECONFIG", cfg.kubeconfig); err != nil {
+		return err
+	}
 	_, portText, _ := net.SplitHostPort(cfg.listenAddress)
 	port, _ := strconv.Atoi(portText)
 	mux := http.NewServeMux()
@@ -92,7 +97,10 @@ func run(ctx context.Context, cfg config) error {
 		))
 	}
 	node, err := nodeutil.NewNode(cfg.nodeName,
-		func(nodeutil.ProviderConfig) (nodeutil.Provider, vknode.NodeProvider, error) { return prov, nil, nil }, opts...)
+		func(pc nodeutil.ProviderConfig) (nodeutil.Provider, vknode.NodeProvider, error) {
+			prov.SetPodLister(pc.Pods)
+			return prov, nil, nil
+		}, opts...)
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func (c *containerPlan) resetFiles(restart bool) error {
 
 // preparePod resolves images, fetches referenced objects, materializes volumes and builds each container's
 // process. Errors are launch.SetupErrors when they have a reason worth reporting.
-func (p *Provider) preparePod(ctx context.Context, pod *corev1.Pod, logDir string) (plan *podPlan, err error) {
+func (p *Provider) preparePod(ctx context.Context, pod *corev1.Pod, logDir string) (_ *podPlan, err error) {
 	for _, c := range pod.Spec.InitContainers {
 		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
 			return nil, launch.Permanentf(launch.ReasonUnsupported, "init container %q is a sidecar (restartPolicy Always); localnode does not run sidecars", c.Name)
@@ -83,7 +83,7 @@ func (p *Provider) preparePod(ctx context.Context, pod *corev1.Pod, logDir strin
 	if err := os.MkdirAll(logDir, 0o755); err != nil {
 		return nil, err
 	}
-	plan = &podPlan{scratchDir: filepath.Join(logDir, string(pod.UID))}
+	plan := &podPlan{scratchDir: filepath.Join(logDir, string(pod.UID))}
 	defer func() {
 		if err != nil {
 			plan.stopTokenRefresh()

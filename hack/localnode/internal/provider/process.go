@@ -1,10 +1,13 @@
 package provider
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -50,9 +53,60 @@ func (p *process) wait(cmd *exec.Cmd) {
 	err := cmd.Wait()
 	p.finishedAt = time.Now()
 	p.exitCode = exitCodeOf(cmd.ProcessState, err)
-	// A container ends when its main process ends: whatever it left behind in its group goes too.
+	// A container ends when its main process ends: whatever it left behind in its group goes too, and the
+	// container counts as terminated only once they are gone, as with a container's cgroup.
 	_ = syscall.Kill(-p.pid, syscall.SIGKILL)
+	deadline := time.Now().Add(groupExitTimeout)
+	for groupAlive(p.pid) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
 	close(p.done)
+}
+
+// groupExitTimeout bounds the wait for killed group members to exit (one stuck in uninterruptible I/O may
+// take long; it is reported as gone anyway).
+const groupExitTimeout = 5 * time.Second
+
+// groupAlive reports whether a process of group pgid still runs. Zombies do not count: they have exited and
+// wait to be reaped by their new parent, which localnode is not.
+func groupAlive(pgid int) bool {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		state, group, ok := parseStat(stat)
+		if ok && group == pgid && state != 'Z' && state != 'X' && pid > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// parseStat extracts the state and process group from /proc/<pid>/stat. The command name in parentheses
+// may contain spaces and parentheses, so parsing starts after the last ')'.
+func parseStat(stat []byte) (state byte, pgid int, ok bool) {
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, 0, false
+	}
+	fields := strings.Fields(string(stat[i+1:]))
+	if len(fields) < 3 || len(fields[0]) != 1 {
+		return 0, 0, false
+	}
+	pgid, err := strconv.Atoi(fields[2]) // state, ppid, pgrp
+	if err != nil {
+		return 0, 0, false
+	}
+	return fields[0][0], pgid, true
 }
 
 // exitCodeOf reports the exit code the way container runtimes do: 128+N for a process killed by signal N.

@@ -15,6 +15,7 @@ import (
 	"github.com/virtual-kubelet/virtual-kubelet/log"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/kubernetes"
+	corev1listers "k8s.io/client-go/listers/core/v1"
 	"k8s.io/client-go/tools/record"
 
 	"github.com/langflix/langflix-operator/hack/localnode/internal/imagemap"
@@ -53,6 +54,7 @@ type Provider struct {
 	mu     sync.Mutex
 	pods   map[string]*podRuntime // namespace/name -> the pod's current runtime
 	notify func(*corev1.Pod)
+	lister corev1listers.PodLister
 	ctx    context.Context // lives until Shutdown; parents every pod runtime
 	cancel context.CancelFunc
 }
@@ -72,10 +74,67 @@ func New(cfg Config) (*Provider, error) {
 		return nil, fmt.Errorf("create state dir: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Provider{cfg: cfg, pods: map[string]*podRuntime{}, ctx: ctx, cancel: cancel, notify: func(*corev1.Pod) {}}, nil
+	p := &Provider{cfg: cfg, pods: map[string]*podRuntime{}, ctx: ctx, cancel: cancel, notify: func(*corev1.Pod) {}}
+	go p.resyncLoop()
+	return p, nil
+}
+
+// resyncInterval is how often pods are checked for a status the API server did not take.
+const resyncInterval = time.Second
+
+// resyncLoop reports again every pod whose phase in the API differs from localnode's. virtual-kubelet writes
+// a reported status with the reported object's metadata and retries that same object; when another writer
+// changed the metadata meanwhile (the Job controller removing its finalizer from a pod it deletes), every
+// retry is rejected. A new report carries the current metadata and goes through.
+func (p *Provider) resyncLoop() {
+	ticker := time.NewTicker(resyncInterval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-p.ctx.Done():
+			return
+		case <-ticker.C:
+		}
+		p.mu.Lock()
+		runtimes := make([]*podRuntime, 0, len(p.pods))
+		for _, r := range p.pods {
+			runtimes = append(runtimes, r)
+		}
+		p.mu.Unlock()
+		for _, r := range runtimes {
+			if r.apiPhaseLags() {
+				r.changed()
+			}
+		}
+	}
 }
 
 func podKey(namespace, name string) string { return namespace + "/" + name }
+
+// SetPodLister gives the provider virtual-kubelet's view of the pods bound to the node. Reported pods carry
+// the metadata found there: virtual-kubelet writes status with the whole object, and the API server rejects
+// stale metadata (a finalizer the Job controller removed meanwhile, for instance).
+func (p *Provider) SetPodLister(l corev1listers.PodLister) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.lister = l
+}
+
+// latest returns the API's current version of pod (from the informer cache), or nil when it is unknown or
+// belongs to another pod of the same name.
+func (p *Provider) latest(pod *corev1.Pod) *corev1.Pod {
+	p.mu.Lock()
+	l := p.lister
+	p.mu.Unlock()
+	if l == nil {
+		return nil
+	}
+	current, err := l.Pods(pod.Namespace).Get(pod.Name)
+	if err != nil || current.UID != pod.UID {
+		return nil
+	}
+	return current
+}
 
 // NotifyPods registers the callback through which pod status changes reach virtual-kubelet.
 func (p *Provider) NotifyPods(_ context.Context, notify func(*corev1.Pod)) {

@@ -358,6 +358,12 @@ func (r *podRuntime) prepareWithRetry(ctx context.Context) bool {
 // whether the container's last run succeeded.
 func (r *podRuntime) supervise(c *containerRuntime) bool {
 	backoff := r.prov.cfg.RestartBackoff
+	r.mu.Lock()
+	if c.ranBefore {
+		c.restarts++
+		c.ranBefore = false
+	}
+	r.mu.Unlock()
 	for {
 		if r.stopRequested() {
 			return false
@@ -418,7 +424,7 @@ func (r *podRuntime) runOnce(c *containerRuntime) (exitCode int, ranFor time.Dur
 	r.mu.Lock()
 	c.proc = proc
 	c.containerID = fmt.Sprintf("localnode://%d", proc.pid)
-	c.state = corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: metav1.NewTime(proc.startedAt)}}
+	c.setState(corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: metav1.NewTime(proc.startedAt)}})
 	if !c.isInit && r.phase == corev1.PodPending {
 		r.phase = corev1.PodRunning
 	}
@@ -442,15 +448,14 @@ func (r *podRuntime) runOnce(c *containerRuntime) (exitCode int, ranFor time.Dur
 	}
 	r.mu.Lock()
 	c.proc = nil
-	c.state = corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{
+	c.setState(corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{
 		ExitCode:    int32(proc.exitCode),
 		Reason:      reason,
 		Message:     message,
 		StartedAt:   metav1.NewTime(proc.startedAt),
 		FinishedAt:  metav1.NewTime(proc.finishedAt),
 		ContainerID: c.containerID,
-	}}
-	c.last = c.state
+	}})
 	r.updateConditionsLocked()
 	r.mu.Unlock()
 	r.changed()
@@ -460,10 +465,9 @@ func (r *podRuntime) runOnce(c *containerRuntime) (exitCode int, ranFor time.Dur
 func (r *podRuntime) recordStartError(c *containerRuntime, err error) {
 	now := metav1.Now()
 	r.mu.Lock()
-	c.state = corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{
+	c.setState(corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{
 		ExitCode: 128, Reason: "StartError", Message: err.Error(), StartedAt: now, FinishedAt: now,
-	}}
-	c.last = c.state
+	}})
 	r.updateConditionsLocked()
 	r.mu.Unlock()
 	r.changed()
@@ -498,8 +502,8 @@ func (r *podRuntime) finish() {
 			continue
 		}
 		switch {
-		case c.last.Terminated != nil:
-			c.state = c.last
+		case c.last.Terminated != nil: // waiting to restart: its last run is its final state
+			c.state, c.last = c.last, corev1.ContainerState{}
 		case r.reason != "" && !r.prepared:
 			c.state = terminatedNow(128, r.reason, r.message)
 		default:

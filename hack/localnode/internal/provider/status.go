@@ -13,10 +13,12 @@ type containerRuntime struct {
 	isInit      bool
 	plan        *containerPlan
 	state       corev1.ContainerState
-	last        corev1.ContainerState // the latest termination, reported as lastState after a restart
+	last        corev1.ContainerState // the termination before the current state, reported as lastState
 	restarts    int32
 	containerID string
 	proc        *process
+	// ranBefore marks a container that ran under a previous localnode: its next run is a restart.
+	ranBefore bool
 }
 
 // newContainerRuntime starts from the status the API already has for the container (a pod that localnode
@@ -30,25 +32,31 @@ func newContainerRuntime(spec corev1.Container, isInit bool, previous map[string
 	}
 	c.restarts = prev.RestartCount
 	c.containerID = prev.ContainerID
+	c.ranBefore = prev.State.Running != nil || prev.State.Terminated != nil
+	c.last = prev.LastTerminationState
 	switch {
 	case prev.State.Terminated != nil:
 		c.state = prev.State
-		c.last = prev.State
 	case prev.State.Running != nil:
 		// Its process ended with the previous localnode; nothing more is known about how.
 		c.state = corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{
 			ExitCode: 137, Reason: reasonNodeRestarted, StartedAt: prev.State.Running.StartedAt, FinishedAt: metav1.Now(),
 			Message: "localnode restarted while the container ran; its process was stopped with the node", ContainerID: prev.ContainerID,
 		}}
-		c.last = c.state
-	case prev.LastTerminationState.Terminated != nil:
-		c.last = prev.LastTerminationState
 	}
 	return c
 }
 
+// setState changes the container's state; a termination it leaves becomes the container's lastState.
+func (c *containerRuntime) setState(s corev1.ContainerState) {
+	if c.state.Terminated != nil && s.Terminated == nil {
+		c.last = c.state
+	}
+	c.state = s
+}
+
 func (c *containerRuntime) setWaiting(reason, message string) {
-	c.state = corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: reason, Message: message}}
+	c.setState(corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: reason, Message: message}})
 }
 
 func (c *containerRuntime) running() bool { return c.state.Running != nil }
@@ -71,8 +79,7 @@ func (c *containerRuntime) status() corev1.ContainerStatus {
 	if c.plan != nil {
 		st.ImageID = "localnode://" + c.plan.process.Argv[0]
 	}
-	// Kubernetes reports lastState only for an earlier run than the current one.
-	if c.last.Terminated != nil && (c.state.Terminated == nil || c.state.Terminated != c.last.Terminated) {
+	if c.last.Terminated != nil {
 		st.LastTerminationState = *c.last.DeepCopy()
 	}
 	return st
@@ -116,12 +123,20 @@ var kubeletConditions = map[corev1.PodConditionType]bool{
 	corev1.PodReadyToStartContainers: true, corev1.PodInitialized: true, corev1.ContainersReady: true, corev1.PodReady: true,
 }
 
-// snapshot returns a copy of the pod with its current status.
+// snapshot returns a copy of the pod with its current status and the API's latest metadata and foreign
+// conditions.
 func (r *podRuntime) snapshot() *corev1.Pod {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	pod := r.pod.DeepCopy()
-	apiStatus := r.pod.Status
+	r.mu.Unlock()
+	apiStatus := pod.Status
+	if current := r.prov.latest(pod); current != nil {
+		// Other writers' conditions (DisruptionTarget, ...) added since the pod started are kept too.
+		pod.ObjectMeta = *current.ObjectMeta.DeepCopy()
+		apiStatus = *current.Status.DeepCopy()
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	startTime := r.startTime
 	st := corev1.PodStatus{
 		Phase:     r.phase,
@@ -151,4 +166,13 @@ func (r *podRuntime) snapshot() *corev1.Pod {
 	}
 	pod.Status = st
 	return pod
+}
+
+// apiPhaseLags reports whether the API server still shows another phase than the one localnode reported.
+func (r *podRuntime) apiPhaseLags() bool {
+	r.mu.Lock()
+	pod, phase := r.pod, r.phase
+	r.mu.Unlock()
+	current := r.prov.latest(pod)
+	return current != nil && current.Status.Phase != phase
 }
