@@ -14,7 +14,7 @@ STATICCHECK ?= $(LANGFLIX_CACHE)/tools/staticcheck-$(STATICCHECK_VERSION)/static
 BIN ?= bin
 IMG_MANAGER ?= langflix-operator:latest
 IMG_RUNNER ?= langflix-runner:latest
-GO_TEST_FLAGS ?= -count=1
+GO_TEST_FLAGS ?= -count=1 -timeout=30m
 FUZZTIME ?= 10s
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/langflix/langflix-operator/runner/manifest.Version=$(VERSION)

@@ -45,5 +45,9 @@ func WriteFileAtomic(dst string, data []byte, perm os.FileMode) error {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", tmp, err)
 	}
-	return Commit(tmp, dst)
+	if err := Commit(tmp, dst); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	return nil
 }

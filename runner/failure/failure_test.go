@@ -1,0 +1,52 @@
+package failure
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+)
+
+func TestExitCodeAndReason(t *testing.T) {
+	cases := []struct {
+		name   string
+		err    error
+		reason Reason
+		code   int
+	}{
+		{"nil", nil, Internal, ExitOK},
+		{"plain error is retryable", errors.New("disk full"), Internal, ExitRetryable},
+		{"invalid input", Invalid("%s is not a media file", "a.txt"), InvalidInput, ExitInvalid},
+		{"wrapped invalid input keeps its reason", fmt.Errorf("probe: %w", Invalid("bad")), InvalidInput, ExitInvalid},
+		{"soft limit", Wrap(SoftTimeLimitExceeded, context.DeadlineExceeded), SoftTimeLimitExceeded, ExitSoftLimit},
+		{"terminated is retryable", Wrap(Terminated, context.Canceled), Terminated, ExitRetryable},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.err != nil {
+				if got := ReasonOf(tc.err); got != tc.reason {
+					t.Errorf("ReasonOf = %s, want %s", got, tc.reason)
+				}
+			}
+			if got := ExitCode(tc.err); got != tc.code {
+				t.Errorf("ExitCode = %d, want %d", got, tc.code)
+			}
+		})
+	}
+}
+
+func TestWrapKeepsChainAndNil(t *testing.T) {
+	if Wrap(Internal, nil) != nil {
+		t.Fatal("Wrap(nil) must stay nil")
+	}
+	err := Wrap(Terminated, context.Canceled)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatal("Wrap must keep the wrapped error reachable with errors.Is")
+	}
+	if err.Error() != context.Canceled.Error() {
+		t.Fatalf("message changed: %q", err.Error())
+	}
+	if IsInvalid(err) || !IsInvalid(Invalid("x")) || IsInvalid(nil) {
+		t.Fatal("IsInvalid misclassifies")
+	}
+}
