@@ -151,7 +151,3 @@ type SlideTaskList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []SlideTask `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&SlideTask{}, &SlideTaskList{})
-}

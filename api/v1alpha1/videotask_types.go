@@ -205,7 +205,3 @@ type VideoTaskList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []VideoTask `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&VideoTask{}, &VideoTaskList{})
-}

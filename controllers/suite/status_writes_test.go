@@ -109,7 +109,7 @@ func statusFieldsOf(entries []metav1.ManagedFieldsEntry, manager string) []strin
 			continue
 		}
 		var set map[string]map[string]any
-		Expect(json.Unmarshal(e.FieldsV1.Raw, &set)).To(Succeed())
+		Expect(json.Unmarshal(e.FieldsV1.GetRawBytes(), &set)).To(Succeed())
 		for f := range set["f:status"] {
 			if f != "." {
 				fields = append(fields, f)

@@ -17,15 +17,15 @@ import (
 
 func newTestLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
 
-func run(t *testing.T, args ...string) (error, string, string) {
+func run(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	err := Run(context.Background(), args, Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr})
-	return err, stdout.String(), stderr.String()
+	var out, errOut bytes.Buffer
+	err = Run(context.Background(), args, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut})
+	return out.String(), errOut.String(), err
 }
 
 func TestVersion(t *testing.T) {
-	err, stdout, _ := run(t, "version")
+	stdout, _, err := run(t, "version")
 	if err != nil || !strings.HasPrefix(stdout, "langflix-runner "+Version+" (go") {
 		t.Fatalf("version: %v %q", err, stdout)
 	}
@@ -53,7 +53,7 @@ func TestUsageErrorsAreInvalidInputWithTerminationMessage(t *testing.T) {
 			t.Chdir(dir)
 			termLog := filepath.Join(dir, "termination-log")
 			args := append(tt.args, "--termination-log", termLog)
-			err, _, stderr := run(t, args...)
+			_, stderr, err := run(t, args...)
 			if failure.ExitCode(err) != failure.ExitInvalid {
 				t.Fatalf("error %v (exit %d), want invalid input", err, failure.ExitCode(err))
 			}
@@ -84,7 +84,7 @@ func TestLLMKeyFromFileIsNeverLogged(t *testing.T) {
 	}
 	termLog := filepath.Join(dir, "termination-log")
 	// The run fails on the missing video, after the extractor was configured with the key.
-	err, stdout, stderr := run(t, "video", "--video", filepath.Join(dir, "absent.mp4"), "--subtitles", keyFile,
+	stdout, stderr, err := run(t, "video", "--video", filepath.Join(dir, "absent.mp4"), "--subtitles", keyFile,
 		"--out", filepath.Join(dir, "out"), "--extractor", "llm", "--llm-endpoint", "https://llm.invalid/v1",
 		"--llm-model", "m", "--llm-api-key-file", keyFile, "--font", "/nonexistent", "--termination-log", termLog)
 	if err == nil {
