@@ -28,6 +28,10 @@ all: build
 help: ## Show this help.
 	@awk 'BEGIN {FS = ":.*##"; printf "Usage: make <target>\n"} /^[a-zA-Z_0-9-]+:.*?##/ { printf "  %-16s %s\n", $$1, $$2 } /^##@/ { printf "\n%s\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
+.PHONY: demo
+demo: ## From a fresh clone: local cluster, helm install, a VideoTask, SlideTask and CleanupPolicy on Sintel.
+	hack/demo.sh
+
 ##@ Development
 
 .PHONY: manifests
@@ -72,10 +76,14 @@ test: manifests generate vet envtest ## Run unit, envtest and runner tests (real
 	cd hack/localnode && go test $(GO_TEST_FLAGS) ./...
 	$(MAKE) fuzz-short
 
+.PHONY: test-e2e
+test-e2e: ## End-to-end suite: own local cluster, helm install, real runner processes (E2E_KEEP_CLUSTER=1 keeps it).
+	hack/e2e.sh
+
 .PHONY: fuzz-short
 fuzz-short: ## Run each fuzz target briefly (FUZZTIME, default 10s).
-	go test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) ./runner/subtitles/
-	go test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./runner/subtitles/
+	go test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=2s ./runner/subtitles/
+	go test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=2s ./runner/subtitles/
 
 .PHONY: check-chart
 check-chart: ## Lint and render the Helm chart; compare its CRDs and RBAC with config/ (server dry-run when KUBECONFIG is set).

@@ -40,7 +40,7 @@ const (
 
 // maxFileSize bounds what Parse accepts. Feature-film subtitles are well under 1 MiB; anything far larger is
 // a wrong file, and refusing it keeps a mistaken upload from exhausting the runner's memory.
-const maxFileSize = 64 << 20
+const maxFileSize = 8 << 20
 
 // Parse detects the encoding and the format (content sniffing first, the file name's extension as a hint) and
 // returns cues sorted by start time with overlaps handled (identical duplicates merged; a cue that overlaps the
