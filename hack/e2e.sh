@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# End-to-end tests (`make test-e2e`): builds bin/manager and bin/langflix-runner, brings up a local cluster of
+# its own (hack/local-cluster.sh, with localnode running the two images as those binaries), runs the Ginkgo
+# suite in test/e2e against it and stops the cluster afterwards.
+#
+# The suite's cluster lives apart from the demo's (hack/demo.sh uses the default cluster folder and ports),
+# so both can run on one machine. The suite installs the Helm chart itself and removes it in its last spec.
+#
+# Environment:
+#   E2E_KEEP_CLUSTER=1   reuse a running cluster and leave it running afterwards (its kubeconfig is printed);
+#                        without it every run resets the cluster state first and stops the cluster at the end,
+#                        keeping its logs in E2E_CLUSTER_DIR until the next run
+#   E2E_CLUSTER_DIR      cluster state, logs and volumes (default ~/.cache/langflix/e2e-cluster)
+#   E2E_PORT_BASE        the cluster's port base (default 37400; see hack/local-cluster.sh); the operator's
+#                        metrics and probe endpoints listen on BASE+81 and BASE+82
+#   E2E_GO_TEST_FLAGS    extra `go test` flags, e.g. "-ginkgo.focus=SlideTask" (default: none)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+CACHE="${LANGFLIX_CACHE:-$HOME/.cache/langflix}"
+export LANGFLIX_CACHE="$CACHE"
+export LANGFLIX_CLUSTER_DIR="${E2E_CLUSTER_DIR:-$CACHE/e2e-cluster}"
+export LANGFLIX_CLUSTER_PORT_BASE="${E2E_PORT_BASE:-37400}"
+CLUSTER="$ROOT/hack/local-cluster.sh"
+VERSION=$(git describe --tags --always --dirty 2>/dev/null || echo dev)
+
+log() { printf '[e2e] %s\n' "$*" >&2; }
+
+started=$SECONDS
+log "building bin/manager and bin/langflix-runner"
+mkdir -p bin
+go build -o bin/manager ./cmd/manager
+go build -ldflags "-X github.com/langflix/langflix-operator/runner/manifest.Version=$VERSION" -o bin/langflix-runner ./cmd/runner
+"$ROOT/hack/build-k8s-binaries.sh" cluster >/dev/null
+
+# localnode runs a pod's image as a local binary: the chart's images (any tag) become the binaries just built.
+export LOCALNODE_IMAGE_MAP="langflix-operator:*=$ROOT/bin/manager langflix-runner:*=$ROOT/bin/langflix-runner"
+
+teardown() {
+  local code=$?
+  if [[ "${E2E_KEEP_CLUSTER:-}" == 1 ]]; then
+    log "cluster kept (E2E_KEEP_CLUSTER=1): export KUBECONFIG=$LANGFLIX_CLUSTER_DIR/kubeconfig"
+    log "stop it with: LANGFLIX_CLUSTER_DIR=$LANGFLIX_CLUSTER_DIR LANGFLIX_CLUSTER_PORT_BASE=$LANGFLIX_CLUSTER_PORT_BASE $CLUSTER down"
+  else
+    "$CLUSTER" down || true
+  fi
+  log "finished in $((SECONDS - started)) s (exit $code)"
+  exit "$code"
+}
+trap teardown EXIT
+
+# Every run starts from a fresh cluster state: nothing an earlier run left (tasks, a Lease still held by an
+# operator that could not release it) changes what this one sees. A kept cluster is reused as it is.
+if [[ "${E2E_KEEP_CLUSTER:-}" != 1 ]]; then
+  "$CLUSTER" reset
+fi
+"$CLUSTER" up
+eval "$("$CLUSTER" env)"
+
+export E2E_KUBECONFIG="$KUBECONFIG"
+export E2E_CLUSTER_DIR="$LANGFLIX_CLUSTER_DIR"
+export E2E_K8S_BIN
+E2E_K8S_BIN=$("$ROOT/hack/build-k8s-binaries.sh" path)
+export E2E_METRICS_PORT="${E2E_METRICS_PORT:-$((LANGFLIX_CLUSTER_PORT_BASE + 81))}"
+export E2E_PROBE_PORT="${E2E_PROBE_PORT:-$((LANGFLIX_CLUSTER_PORT_BASE + 82))}"
+
+log "running the suite (cluster ready after $((SECONDS - started)) s)"
+read -r -a extra <<<"${E2E_GO_TEST_FLAGS:-}"
+go test -tags e2e ./test/e2e/ -count=1 -v -timeout 40m -ginkgo.v "${extra[@]}"

@@ -1,0 +1,92 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"path/filepath"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+	"github.com/langflix/langflix-operator/runner/manifest"
+	"github.com/langflix/langflix-operator/test/testutil"
+)
+
+func failureSpecs() {
+	It("fails a task whose input is not a video with InvalidInput after exactly one attempt", func(ctx SpecContext) {
+		// Retries are allowed and quick, so only the InvalidInput classification can stop them.
+		task := testutil.MakeVideoTask("not-a-video", ns).
+			Video(notAVideo).Subtitles(lessonSubtitles).MaxCount(2).
+			Retries(3).Backoff("1s", "2s").Obj()
+		Expect(k8s.Create(ctx, task)).To(Succeed())
+
+		st := waitUntilFinished(ctx, task, apiTimeout)
+		Expect(st.Phase).To(Equal(tasksv1.TaskFailed), describe(st))
+		Expect(st.Reason).To(Equal(tasksv1.ReasonInvalidInput), describe(st))
+		Expect(st.Message).To(ContainSubstring("not-a-video.mp4"), "the message names the bad file")
+		expectSingleAttempt(ctx, task)
+	})
+
+	It("keeps the partial results of a task that reaches its soft time limit: Failed with SoftTimeLimitExceeded", func(ctx SpecContext) {
+		task := testutil.MakeVideoTask("soft-limit", ns).
+			Video(longVideo).Subtitles(lessonSubtitles).MaxCount(3).
+			SoftHard("1s", "5m").Retries(3).Backoff("1s", "2s").Obj()
+		Expect(k8s.Create(ctx, task)).To(Succeed())
+
+		st := waitUntilFinished(ctx, task, apiTimeout)
+		Expect(st.Phase).To(Equal(tasksv1.TaskFailed), describe(st))
+		Expect(st.Reason).To(Equal(tasksv1.ReasonSoftTimeLimitExceeded), describe(st))
+		Expect(st.Result).NotTo(BeNil(), "the runner reports what it kept")
+		Expect(st.Result.Partial).To(BeTrue())
+		m, err := manifest.Read(filepath.Join(mediaDir, st.Result.Manifest))
+		Expect(err).NotTo(HaveOccurred(), "a partial run still writes its manifest")
+		Expect(m.Status).To(Equal(manifest.Partial))
+		Expect(m.Reason).To(Equal(tasksv1.ReasonSoftTimeLimitExceeded))
+		expectSingleAttempt(ctx, task)
+	})
+
+	It("stops a task at its hard time limit: Failed with HardTimeLimitExceeded, and its processes are gone", func(ctx SpecContext) {
+		// The hard limit is the Job's activeDeadlineSeconds, counted from the Job's start; the soft limit is
+		// counted by the runner from its own start, which comes later (scheduling, the node starting the
+		// process). A soft limit a hair under the hard one satisfies the API's soft < hard rule and still
+		// leaves the hard limit to end the attempt. The long video keeps the runner busy far beyond both.
+		task := testutil.MakeVideoTask("over-time", ns).
+			Video(longVideo).Subtitles(lessonSubtitles).MaxCount(3).
+			SoftHard("9900ms", "10s").Retries(3).Backoff("1s", "2s").Obj()
+		Expect(k8s.Create(ctx, task)).To(Succeed())
+
+		pod, procs := runningProcesses(ctx, task)
+		GinkgoWriter.Printf("pod %s runs %v\n", pod, procs)
+		logStartDelay(ctx, task, procs)
+
+		st := waitUntilFinished(ctx, task, apiTimeout)
+		Expect(st.Phase).To(Equal(tasksv1.TaskFailed), describe(st))
+		Expect(st.Reason).To(Equal(tasksv1.ReasonHardTimeLimitExceeded), describe(st))
+		expectProcessesGone(ctx, pod, procs)
+		expectSingleAttempt(ctx, task)
+	})
+}
+
+// logStartDelay records how long after its Job's start the runner process started: the head start of the
+// hard limit over the soft one. The runner is the oldest langflix-runner process of the pod (a forked child
+// carries the same name until it executes ffmpeg).
+func logStartDelay(ctx context.Context, task tasksv1.Task, procs []hostProcess) {
+	jobs := jobsOf(ctx, Default, task)
+	if len(jobs) != 1 || jobs[0].Status.StartTime == nil {
+		return
+	}
+	var first time.Time
+	for _, p := range procs {
+		if started, err := p.startTime(); err == nil && p.comm == "langflix-runner" && (first.IsZero() || started.Before(first)) {
+			first = started
+		}
+	}
+	if !first.IsZero() {
+		// The Job's start time is stored in whole seconds, rounded down; the Job controller counts the
+		// deadline from that stored value too.
+		GinkgoWriter.Printf("runner started %.2fs after the Job's recorded start\n", first.Sub(jobs[0].Status.StartTime.Time).Seconds())
+	}
+}
