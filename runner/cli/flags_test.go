@@ -140,7 +140,7 @@ func TestNewReporterModes(t *testing.T) {
 			if !strings.HasPrefix(stdout.String(), tt.wantOut) {
 				t.Fatalf("stdout %q, want prefix %q", stdout.String(), tt.wantOut)
 			}
-			rep.Done()
+			rep.Done(nil)
 			if tt.taskName != "" && !strings.Contains(stderr.String(), "kubernetes progress disabled") {
 				t.Errorf("no warning about the missing cluster: %s", stderr.String())
 			}

@@ -68,14 +68,14 @@ func SlidesPlan() progress.Plan {
 
 // RunSlides renders one slide per content into <out>/slides/NN_<slug>.png, and with FormatMP4 also a
 // video of it into <out>/videos/NN_<slug>.mp4, then writes the manifest.
-func RunSlides(d *Deadline, cfg SlidesConfig) (*Result, error) {
+func RunSlides(d *Deadline, cfg SlidesConfig) (res *Result, err error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Progress == nil {
 		cfg.Progress = progress.Nop()
 	}
-	defer cfg.Progress.Done()
+	defer func() { cfg.Progress.Done(err) }()
 	if err := checkSlidesConfig(cfg); err != nil {
 		return &Result{}, err
 	}
@@ -132,7 +132,7 @@ func RunSlides(d *Deadline, cfg SlidesConfig) (*Result, error) {
 		return &Result{}, errors.Join(err, werr)
 	}
 	cfg.Progress.Step(1, "manifest written")
-	res := &Result{Manifest: m, ManifestRef: manifestRef(cfg.Out, manifest.FileName), Outputs: countOutputs(m.Expressions)}
+	res = &Result{Manifest: m, ManifestRef: manifestRef(cfg.Out, manifest.FileName), Outputs: countOutputs(m.Expressions)}
 	if !d.Terminated() {
 		if perr := loc.publish(d.Hard(), outDir, cfg.Out); perr != nil {
 			return res, errors.Join(err, fmt.Errorf("publish outputs: %w", perr))

@@ -150,9 +150,9 @@ func RunVideo(d *Deadline, cfg VideoConfig) (*Result, error) {
 		cfg.Cache = cache.Noop()
 	}
 	r := &videoRun{cfg: cfg, d: d, rep: cfg.Progress, log: cfg.Log, loc: newLocations(cfg.StorageRoot, cfg.WorkDir)}
-	defer r.rep.Done()
-	err := r.run()
-	return r.finish(err)
+	res, err := r.finish(r.run())
+	r.rep.Done(err)
+	return res, err
 }
 
 // videoRun is the state of one run.

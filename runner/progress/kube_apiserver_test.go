@@ -87,7 +87,7 @@ var _ = Describe("the Kubernetes progress sink", func() {
 		// The operator writes its part again; the runner's progress must survive it.
 		operatorApply(ctx, task, tasksv1.TaskSucceeded)
 		tracker.Step(4, "cut clip 4 of 4")
-		tracker.Done()
+		tracker.Done(nil)
 
 		var got tasksv1.VideoTask
 		Expect(k8sClient.Get(ctx, client.ObjectKeyFromObject(task), &got)).To(Succeed())

@@ -7,15 +7,17 @@ package progress
 import (
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Reporter is what pipeline stages call. Stage starts a named stage with total steps (0 when unknown),
-// Step reports the stage-local step just finished, and Done marks the whole task finished (successfully
-// or not) and flushes every sink. Implementations are safe for concurrent use.
+// Step reports the stage-local step just finished, and Done marks the whole task finished and flushes every
+// sink: with a nil error progress moves to 100 %, otherwise it stays where the run stopped so that a failed
+// task does not read "100 % done". Implementations are safe for concurrent use.
 type Reporter interface {
 	Stage(name string, total int)
 	Step(current int, message string)
-	Done()
+	Done(err error)
 }
 
 // OverallTotal is the overall scale: Snapshot.Current runs from 0 to OverallTotal. Per-mille gives the
@@ -114,18 +116,35 @@ func (t *Tracker) Step(current int, message string) {
 	t.emit(current, message)
 }
 
-// Done moves progress to 100 %, sends the final snapshot and closes the sink. Later calls do nothing.
-func (t *Tracker) Done() {
+// Done sends the final snapshot and closes the sink. On success progress moves to 100 % in stage "done";
+// on failure it keeps its position and stage, and the message says why it stopped. Later calls do nothing.
+func (t *Tracker) Done(err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.done {
 		return
 	}
 	t.done = true
+	if err != nil {
+		t.emit(0, "stopped: "+truncateMessage(err.Error(), 200))
+		t.sink.Close()
+		return
+	}
 	t.current = OverallTotal
 	t.stage = "done"
 	t.emit(t.stageTotal, "finished")
 	t.sink.Close()
+}
+
+// truncateMessage keeps progress messages short without splitting a UTF-8 character.
+func truncateMessage(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // position is the overall position of step current of the running stage.
@@ -171,4 +190,4 @@ type nopReporter struct{}
 
 func (nopReporter) Stage(string, int) {}
 func (nopReporter) Step(int, string)  {}
-func (nopReporter) Done()             {}
+func (nopReporter) Done(error)        {}

@@ -1,6 +1,7 @@
 package progress
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
@@ -67,8 +68,8 @@ func TestTrackerDoneIsFinalAndOnce(t *testing.T) {
 	tr := NewTracker(Plan{{"a", 1}, {"b", 1}}, sink, func() time.Time { clock = clock.Add(time.Second); return clock })
 	tr.Stage("a", 2)
 	tr.Step(1, "one")
-	tr.Done()
-	tr.Done()
+	tr.Done(nil)
+	tr.Done(nil)
 	tr.Step(2, "after done")
 	if sink.closed != 1 {
 		t.Fatalf("sink closed %d times, want 1", sink.closed)
@@ -82,12 +83,28 @@ func TestTrackerDoneIsFinalAndOnce(t *testing.T) {
 	}
 }
 
+func TestTrackerDoneWithErrorKeepsPosition(t *testing.T) {
+	sink := &recordingSink{}
+	tr := NewTracker(Plan{{"clips", 1}, {"videos", 1}}, sink, nil)
+	tr.Stage("clips", 4)
+	tr.Step(2, "cut clip 2 of 4")
+	before := sink.snaps[len(sink.snaps)-1]
+	tr.Done(errors.New("ffmpeg: exit status 1"))
+	last := sink.snaps[len(sink.snaps)-1]
+	if !last.Done || last.Stage != "clips" || last.Percent != before.Percent || last.Percent == 100 {
+		t.Fatalf("a failed run must keep its stage and percent: before %+v, final %+v", before, last)
+	}
+	if last.Message != "stopped: ffmpeg: exit status 1" || sink.closed != 1 {
+		t.Fatalf("final message %q, closed %d", last.Message, sink.closed)
+	}
+}
+
 func TestMultiForwardsToEverySink(t *testing.T) {
 	a, b := &recordingSink{}, &recordingSink{}
 	tr := NewTracker(Plan{{"x", 1}}, Multi(a, b), nil)
 	tr.Stage("x", 1)
 	tr.Step(1, "m")
-	tr.Done()
+	tr.Done(nil)
 	if len(a.snaps) != 3 || len(b.snaps) != 3 || a.closed != 1 || b.closed != 1 {
 		t.Fatalf("a=%d/%d b=%d/%d", len(a.snaps), a.closed, len(b.snaps), b.closed)
 	}
