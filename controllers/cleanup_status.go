@@ -1,6 +1,8 @@
 package controllers
 
 import (
+	"time"
+
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -20,11 +22,12 @@ type cleanupObservation struct {
 	lastTermination *podTermination
 }
 
-// computeCleanupStatus derives a CleanupPolicy's status from its CronJob and last finished Job. It is pure.
-func computeCleanupStatus(p *tasksv1.CleanupPolicy, obs cleanupObservation) tasksv1.CleanupPolicyStatus {
+// computeCleanupStatus derives a CleanupPolicy's status from its CronJob and last finished Job. It is pure:
+// the time of a condition change is now, passed in from the reconciler's clock.
+func computeCleanupStatus(p *tasksv1.CleanupPolicy, obs cleanupObservation, now time.Time) tasksv1.CleanupPolicyStatus {
 	st := *p.Status.DeepCopy()
 	st.ObservedGeneration = p.Generation
-	ready := metav1.Condition{Type: tasksv1.ConditionReady, ObservedGeneration: p.Generation}
+	ready := metav1.Condition{Type: tasksv1.ConditionReady, ObservedGeneration: p.Generation, LastTransitionTime: metav1.NewTime(now)}
 	switch {
 	case obs.syncErr != nil:
 		ready.Status, ready.Reason, ready.Message = metav1.ConditionFalse, tasksv1.ReasonCronJobInvalid, obs.syncErr.Error()

@@ -125,8 +125,14 @@ func TestComputeCleanupStatus(t *testing.T) {
 			p := policy.DeepCopy()
 			p.Status = tc.status
 			before := p.DeepCopy()
-			got := computeCleanupStatus(p, tc.obs)
-			// The Ready condition's transition time comes from the wall clock (computeCleanupStatus has none).
+			now := time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC)
+			got := computeCleanupStatus(p, tc.obs, now)
+			for _, c := range got.Conditions {
+				// A condition that changed in this call carries the injected time, never the wall clock.
+				if !c.LastTransitionTime.Equal(&metav1.Time{Time: now}) && !hasCondition(tc.status.Conditions, c) {
+					t.Errorf("condition %s changed at %v, want the injected %v", c.Type, c.LastTransitionTime, now)
+				}
+			}
 			if diff := cmp.Diff(tc.want, got, cmpopts.IgnoreFields(metav1.Condition{}, "LastTransitionTime")); diff != "" {
 				t.Errorf("computeCleanupStatus mismatch (-want +got):\n%s", diff)
 			}
@@ -135,4 +141,14 @@ func TestComputeCleanupStatus(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hasCondition reports whether conds already held c with the same status (so its time was kept).
+func hasCondition(conds []metav1.Condition, c metav1.Condition) bool {
+	for _, old := range conds {
+		if old.Type == c.Type && old.Status == c.Status {
+			return true
+		}
+	}
+	return false
 }

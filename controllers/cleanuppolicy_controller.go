@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/klog/v2"
+	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
@@ -24,6 +25,7 @@ type CleanupPolicyReconciler struct {
 	Client    client.Client
 	APIReader client.Reader
 	Recorder  events.EventRecorder
+	Clock     clock.PassiveClock
 	Runner    RunnerConfig
 }
 
@@ -48,7 +50,7 @@ func (r *CleanupPolicyReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 	if err := r.observeLastRun(ctx, &policy, &obs); err != nil {
 		return ctrl.Result{}, err
 	}
-	desired := computeCleanupStatus(&policy, obs)
+	desired := computeCleanupStatus(&policy, obs, r.Clock.Now())
 	if equality.Semantic.DeepEqual(policy.Status, desired) {
 		return ctrl.Result{}, nil
 	}

@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"k8s.io/utils/clock"
 	"testing"
 	"time"
 
@@ -35,7 +36,7 @@ func newFakeCleanupEnv(funcs interceptor.Funcs, objs ...client.Object) *fakeClea
 		Build()
 	c := interceptor.NewClient(store, funcs)
 	env := &fakeCleanupEnv{store: store, recorder: events.NewFakeRecorder(100)}
-	env.r = &CleanupPolicyReconciler{Client: c, APIReader: c, Recorder: env.recorder, Runner: testRunner}
+	env.r = &CleanupPolicyReconciler{Client: c, APIReader: c, Recorder: env.recorder, Clock: clock.RealClock{}, Runner: testRunner}
 	return env
 }
 

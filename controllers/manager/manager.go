@@ -140,6 +140,7 @@ func SetupControllers(mgr ctrl.Manager, opts Options) error {
 		Client:    mgr.GetClient(),
 		APIReader: mgr.GetAPIReader(),
 		Recorder:  recorder,
+		Clock:     clock.RealClock{},
 		Runner:    opts.Runner,
 	}
 	if err := cleanup.SetupWithManager(mgr); err != nil {
