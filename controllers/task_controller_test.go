@@ -62,7 +62,7 @@ func newFakeEnv(t *testing.T, funcs interceptor.Funcs, objs ...client.Object) *f
 	env.store = base
 	env.client = interceptor.NewClient(base, funcs)
 	env.r = &TaskReconciler{
-		Client: env.client, APIReader: env.client, Scheme: testutil.Scheme(), Recorder: env.recorder,
+		Client: env.client, APIReader: env.client, Recorder: env.recorder,
 		Clock: env.clock, Runner: testRunner, Kind: "VideoTask",
 		NewTask: func() tasksv1.Task { return &tasksv1.VideoTask{} },
 	}

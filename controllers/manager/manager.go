@@ -124,7 +124,6 @@ func SetupControllers(mgr ctrl.Manager, opts Options) error {
 		r := &controllers.TaskReconciler{
 			Client:                  mgr.GetClient(),
 			APIReader:               mgr.GetAPIReader(),
-			Scheme:                  mgr.GetScheme(),
 			Recorder:                recorder,
 			Clock:                   clock.RealClock{},
 			Runner:                  opts.Runner,

@@ -151,11 +151,7 @@ func (b *logBuffer) Since(n int) string {
 // Reconciles counts the finished reconciles of one object by one controller, from controller-runtime's own
 // log lines: an exact count per object, which a process-wide metric could not give.
 func (b *logBuffer) Reconciles(controller string, obj client.Object) int {
-	b.mu.Lock()
-	lines := slices.Clone(b.lines)
-	b.mu.Unlock()
-	n := 0
-	for _, line := range lines {
+	return b.count(func(line string) bool {
 		var rec struct {
 			Msg        string `json:"msg"`
 			Controller string `json:"controller"`
@@ -164,9 +160,20 @@ func (b *logBuffer) Reconciles(controller string, obj client.Object) int {
 		}
 		if json.Unmarshal([]byte(line), &rec) != nil || rec.Controller != controller ||
 			rec.Namespace != obj.GetNamespace() || rec.Name != obj.GetName() {
-			continue
+			return false
 		}
-		if strings.HasPrefix(rec.Msg, "Reconcile done") || rec.Msg == "Reconcile successful" || rec.Msg == "Reconciler error" {
+		return strings.HasPrefix(rec.Msg, "Reconcile done") || rec.Msg == "Reconcile successful" || rec.Msg == "Reconciler error"
+	})
+}
+
+// count returns how many captured log lines match.
+func (b *logBuffer) count(match func(line string) bool) int {
+	b.mu.Lock()
+	lines := slices.Clone(b.lines)
+	b.mu.Unlock()
+	n := 0
+	for _, line := range lines {
+		if match(line) {
 			n++
 		}
 	}
@@ -177,11 +184,7 @@ func (b *logBuffer) Reconciles(controller string, obj client.Object) int {
 // recorder's log lines. Unlike the Event objects, which the recorder folds into a series when they repeat,
 // every emission is counted.
 func (b *logBuffer) EventsEmitted(obj client.Object, reason string) int {
-	b.mu.Lock()
-	lines := slices.Clone(b.lines)
-	b.mu.Unlock()
-	n := 0
-	for _, line := range lines {
+	return b.count(func(line string) bool {
 		var rec struct {
 			Msg    string `json:"msg"`
 			Object struct {
@@ -190,12 +193,9 @@ func (b *logBuffer) EventsEmitted(obj client.Object, reason string) int {
 			} `json:"object"`
 			Reason string `json:"reason"`
 		}
-		if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "Event occurred" && rec.Reason == reason &&
-			rec.Object.Name == obj.GetName() && rec.Object.Namespace == obj.GetNamespace() {
-			n++
-		}
-	}
-	return n
+		return json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "Event occurred" && rec.Reason == reason &&
+			rec.Object.Name == obj.GetName() && rec.Object.Namespace == obj.GetNamespace()
+	})
 }
 
 // eventsFor lists the events.k8s.io events about obj, oldest first.
