@@ -155,7 +155,10 @@ build() {
     kueue)
       build_module kueue "sigs.k8s.io/kueue/cmd/kueue@$KUEUE_VERSION"
       pkg=sigs.k8s.io/kueue/cmd/kueue want=""
+      # Without these the manager logs the placeholders gitCommit=abcd01234 buildDate=2025-01-01; a module
+      # from the proxy carries no commit, so say so.
       ldflags+=" -X sigs.k8s.io/kueue/pkg/version.GitVersion=$KUEUE_VERSION"
+      ldflags+=" -X sigs.k8s.io/kueue/pkg/version.GitCommit=unknown -X sigs.k8s.io/kueue/pkg/version.BuildDate=unknown"
       ;;
     golangci-kal)
       MAIN_GO="$(golangci_kal_main)" build_module golangci-kal \
