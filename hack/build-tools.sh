@@ -199,8 +199,8 @@ kwok_stages() {
     langflix)
       local run_ms="${KWOK_RUN_MS:-10000}" jitter_ms="${KWOK_JITTER_MS:-0}" fail="${KWOK_FAIL_PERCENT:-0}" code="${KWOK_EXIT_CODE:-1}"
       [[ "$run_ms" =~ ^[0-9]+$ && "$jitter_ms" =~ ^[0-9]+$ ]] || die "KWOK_RUN_MS and KWOK_JITTER_MS must be whole milliseconds"
-      [[ "$fail" =~ ^[0-9]+$ ]] && ((fail <= 100)) || die "KWOK_FAIL_PERCENT must be 0..100, not '$fail'"
-      [[ "$code" =~ ^[0-9]+$ ]] && ((code >= 1 && code <= 255)) || die "KWOK_EXIT_CODE must be 1..255, not '$code'"
+      if ! [[ "$fail" =~ ^[0-9]+$ ]] || ((fail > 100)); then die "KWOK_FAIL_PERCENT must be 0..100, not '$fail'"; fi
+      if ! [[ "$code" =~ ^[0-9]+$ ]] || ((code < 1 || code > 255)); then die "KWOK_EXIT_CODE must be 1..255, not '$code'"; fi
       out="$STAGE_DIR/langflix-run${run_ms}ms-jitter${jitter_ms}ms-fail${fail}pct-exit${code}.yaml"
       upstream=(node/fast/node-initialize.yaml pod/fast/pod-ready.yaml pod/fast/pod-delete.yaml)
       # kwok draws the delay between durationMilliseconds and jitterDurationMilliseconds (an upper bound).

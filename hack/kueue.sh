@@ -20,7 +20,8 @@
 #     reads one from the fixed path /etc/kueue/metrics/certs (tls.crt, tls.key; not configurable in v0.17.0).
 #     start writes a self-signed pair there when none exists, which needs root; otherwise it says what to run.
 #
-# State lives in the cluster folder of hack/local-cluster.sh (LANGFLIX_CLUSTER_DIR, default
+# Stop Kueue before the cluster (hack/local-cluster.sh down knows nothing of it): clients first, then the
+# apiserver, as with every component. State lives in the cluster folder of hack/local-cluster.sh (LANGFLIX_CLUSTER_DIR, default
 # ~/.cache/langflix/cluster): kueue/config.yaml, kueue/webhook-certs/, logs/kueue.log, run/kueue.pid.
 #
 # Environment:
@@ -154,7 +155,6 @@ start() {
   fi
   bin=$(kueue_bin)
   install_crds
-  kubectl create namespace kueue-system --dry-run=client -o yaml | kubectl apply -f - >/dev/null
   ensure_certs
   write_config
   local port

@@ -17,7 +17,8 @@
 # (real pods keep running on localnode). The local cluster runs no node-lifecycle controller, which is the only
 # thing that removes the node.kubernetes.io/not-ready taint every new Node gets: `nodes` removes it once kwok
 # has made the node Ready. The cluster folder and ports are those of hack/local-cluster.sh
-# (LANGFLIX_CLUSTER_DIR, LANGFLIX_CLUSTER_PORT_BASE); kwok itself opens no port.
+# (LANGFLIX_CLUSTER_DIR, LANGFLIX_CLUSTER_PORT_BASE); kwok itself opens no port. Stop kwok before the cluster
+# (hack/local-cluster.sh down knows nothing of it).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -114,7 +115,10 @@ stop() {
   kill -TERM "$pid" 2>/dev/null || true
   deadline=$((SECONDS + STOP_TIMEOUT))
   while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  if kill -0 "$pid" 2>/dev/null; then
+    log "kwok (pid $pid) still alive after ${STOP_TIMEOUT}s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
   rm -f "$PID_FILE"
   log "stopped kwok"
 }
