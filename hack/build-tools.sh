@@ -50,12 +50,14 @@ HEARTBEAT="${BUILD_HEARTBEAT_SECONDS:-60}"
 log() { printf '[build-tools] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# Cold build times measured on a busy 2-core machine of the CI kind, for the progress lines.
+# Cold build times for the progress lines, from the CPU time measured on a 2-core machine of the CI kind
+# (kwok 4.5, Kueue 9, golangci-kal 3.5 CPU-minutes): wall time on an idle machine, several times that on a
+# busy one (all three took 43 min at a load average of 17).
 expected_time() {
   case "$1" in
-    kwok) echo "about 3 min" ;;
-    kueue) echo "about 5 min" ;;
-    golangci-kal) echo "about 5 min" ;;
+    kwok) echo "about 3 min cold on 2 idle cores" ;;
+    kueue) echo "about 6 min cold on 2 idle cores" ;;
+    golangci-kal) echo "about 2-3 min cold on 2 idle cores" ;;
   esac
 }
 
@@ -101,11 +103,15 @@ build_module() {
   local name="$1" dir="$SRC_DIR/$1" stamp
   shift
   stamp="$(stamp_of "$name")"
-  [[ -f "$dir/.ready" && "$(cat "$dir/.ready")" == "$stamp" ]] && return
+  if [[ -f "$dir/.ready" && "$(cat "$dir/.ready")" == "$stamp" ]]; then
+    # The generated main follows this script, not the stamp.
+    if [[ -n "${MAIN_GO:-}" ]]; then printf '%s' "$MAIN_GO" >"$dir/main.go"; fi
+    return
+  fi
   rm -rf "$dir"
   mkdir -p "$dir"
   printf 'module langflix.local/%sbuild\n\ngo 1.26\n' "${name//-/}" >"$dir/go.mod"
-  [[ -n "${MAIN_GO:-}" ]] && printf '%s' "$MAIN_GO" >"$dir/main.go"
+  if [[ -n "${MAIN_GO:-}" ]]; then printf '%s' "$MAIN_GO" >"$dir/main.go"; fi
   log "      resolving $* from the Go module proxy"
   run_logged "$name-module" in_dir "$dir" env GOFLAGS=-mod=mod "$GO" get "$@"
   printf '%s' "$stamp" >"$dir/.ready"
@@ -284,7 +290,7 @@ main() {
     log "building ${#missing[@]} of ${#names[@]} tools from source into $BIN_DIR (logs in $LOG_DIR)"
     for name in "${missing[@]}"; do
       i=$((i + 1)) start=$SECONDS
-      log "[$i/${#missing[@]}] $name $(stamp_of "$name"): building, $(expected_time "$name") cold (log: $LOG_DIR/$name.log)"
+      log "[$i/${#missing[@]}] $name $(stamp_of "$name"): building, $(expected_time "$name") (log: $LOG_DIR/$name.log)"
       build "$name"
       log "[$i/${#missing[@]}] $name built in $((SECONDS - start)) s"
     done
