@@ -43,9 +43,7 @@ func jobForTask(task tasksv1.Task, kind string, attempt int32, cfg RunnerConfig)
 		corev1.EnvVar{Name: "LANGFLIX_TASK_NAMESPACE", Value: task.GetNamespace()},
 		corev1.EnvVar{Name: "LANGFLIX_SOFT_TIME_LIMIT", Value: tmpl.TimeLimits.SoftOrDefault().String()},
 	)
-	if cfg.RedisURL != "" {
-		env = append(env, corev1.EnvVar{Name: "LANGFLIX_REDIS_URL", Value: cfg.RedisURL})
-	}
+	env = append(env, runnerCacheEnv(task.GetNamespace(), cfg)...)
 	serviceAccount := cfg.ServiceAccountName
 	if tmpl.ServiceAccountName != "" {
 		serviceAccount = tmpl.ServiceAccountName

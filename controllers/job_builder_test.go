@@ -26,7 +26,7 @@ func TestJobForVideoTask(t *testing.T) {
 		SoftHard("20m", "45m30s").
 		Obj())
 	cfg := testRunner
-	cfg.RedisURL = "redis://redis.lessons:6379/0"
+	cfg.Cache = RunnerCacheConfig{SecretName: "redis", SecretKey: "url", Mode: CacheSecretCopy, OperatorNamespace: "langflix-system"}
 
 	labels := map[string]string{
 		"tasks.langflix.io/task":       "episode-1",
@@ -100,7 +100,11 @@ func TestJobForVideoTask(t *testing.T) {
 							{Name: "LANGFLIX_TASK_NAME", Value: "episode-1"},
 							{Name: "LANGFLIX_TASK_NAMESPACE", Value: "lessons"},
 							{Name: "LANGFLIX_SOFT_TIME_LIMIT", Value: "20m0s"},
-							{Name: "LANGFLIX_REDIS_URL", Value: "redis://redis.lessons:6379/0"},
+							{Name: "LANGFLIX_REDIS_URL", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
+								LocalObjectReference: corev1.LocalObjectReference{Name: "langflix-runner-cache"}, Key: "url",
+								Optional: ptr.To(false),
+							}}},
+							{Name: "LANGFLIX_CACHE_SCOPE", Value: "lessons"},
 						},
 						Resources:                testRunner.DefaultResources,
 						TerminationMessagePath:   "/dev/termination-log",

@@ -125,6 +125,9 @@ func (r *TaskReconciler) act(ctx context.Context, task tasksv1.Task, obs taskObs
 			return err
 		}
 	}
+	if err := ensureCacheSecret(ctx, r.Client, r.APIReader, task.GetNamespace(), r.Runner); err != nil {
+		return err
+	}
 	job := jobForTask(task, r.Kind, plan.status.Attempts, r.Runner)
 	if err := r.Client.Create(ctx, job); err != nil {
 		if apierrors.IsAlreadyExists(err) {

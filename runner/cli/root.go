@@ -21,6 +21,7 @@ import (
 
 	"github.com/langflix/langflix-operator/runner/failure"
 	"github.com/langflix/langflix-operator/runner/manifest"
+	"github.com/langflix/langflix-operator/runner/redact"
 )
 
 // Version is the runner's version, set at build time with
@@ -62,7 +63,8 @@ func Run(ctx context.Context, args []string, env Env) error {
 	if env.Start.IsZero() {
 		env.Start = time.Now()
 	}
-	a := &app{env: env, args: args, log: slog.New(slog.NewTextHandler(env.Stderr, nil))}
+	// URLs in logs lose their credentials (presigned queries, passwords): the log outlives the run.
+	a := &app{env: env, args: args, log: slog.New(redact.NewHandler(slog.NewTextHandler(env.Stderr, nil)))}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	root.SetIn(env.Stdin)
@@ -143,7 +145,7 @@ func (a *app) writeTermination(cmd *cobra.Command, data []byte) {
 		flag = scanFlag(a.args, flagTerminationLog)
 	}
 	path := manifest.ResolveTerminationLog(flag, os.Getenv(envTerminationLog))
-	if err := manifest.WriteTermination(path, data); err != nil {
+	if err := manifest.WriteTermination(path, redactTermination(data)); err != nil {
 		a.log.Warn("termination message not written", "path", path, "error", err)
 	}
 }

@@ -150,7 +150,9 @@ func (a *app) videoConfig(cmd *cobra.Command, f *videoFlags) (pipeline.VideoConf
 		Extractor:            extractor,
 		ExtractorName:        f.extractor,
 		ExtractorModel:       model,
+		ExtractorEndpoint:    extractorEndpoint(f),
 		Cache:                store,
+		CacheScope:           cacheScope(),
 		EducationalVideo:     f.educationalVideo,
 		Shorts:               f.shorts,
 		Slides:               f.slides,
@@ -189,7 +191,7 @@ func (a *app) extractor(f *videoFlags) (expressions.Extractor, string, error) {
 			}
 			key = strings.TrimSpace(string(data))
 		}
-		return expressions.NewLLM(expressions.LLMConfig{Endpoint: f.llmEndpoint, Model: f.llmModel, APIKey: key}), f.llmModel, nil
+		return expressions.NewLLM(expressions.LLMConfig{Endpoint: f.llmEndpoint, Model: f.llmModel, APIKey: key, Log: a.log}), f.llmModel, nil
 	default:
 		return nil, "", failure.Invalid("--extractor %q: want dictionary or llm", f.extractor)
 	}

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/langflix/langflix-operator/runner/childproc"
 )
 
 // stopGrace is how long a tool may take to exit after SIGINT before it is killed; ffmpeg needs a moment
@@ -23,7 +24,7 @@ func runTool(ctx context.Context, bin string, args ...string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%s not started: %w", name, err)
 	}
-	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd := childproc.Command(ctx, bin, args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGINT) }
 	cmd.WaitDelay = stopGrace

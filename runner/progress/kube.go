@@ -6,6 +6,7 @@ import (
 	"os"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -13,6 +14,8 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/langflix/langflix-operator/runner/redact"
 )
 
 // Environment variables naming the task whose status the runner updates; the operator sets them on the Job.
@@ -220,9 +223,27 @@ func (k *kubeSink) statusObject(s Snapshot) *unstructured.Unstructured {
 			"current":    int64(s.Current),
 			"total":      int64(s.Total),
 			"percent":    int64(s.Percent),
-			"stage":      s.Stage,
-			"message":    s.Message,
+			"stage":      truncate(s.Stage, maxStageBytes),
+			"message":    truncate(redact.Text(s.Message), maxMessageBytes),
 			"updateTime": s.Time.UTC().Format(time.RFC3339),
 		}},
 	}}
+}
+
+// Bounds of status.progress.stage and .message in the task's schema: a longer value would make the API server
+// reject the whole write.
+const (
+	maxStageBytes   = 64
+	maxMessageBytes = 1024
+)
+
+// truncate cuts s to at most n bytes on a character boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
