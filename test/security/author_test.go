@@ -44,7 +44,7 @@ func hostPathTask(name string) *tasksv1.VideoTask {
 	return testutil.MakeVideoTask(name, teamA).Storage(hostPathVolume).Obj()
 }
 
-var _ = Describe("a task author", Ordered, func() {
+var _ = Describe("a task author", Ordered, ContinueOnFailure, func() {
 	var alice, bob client.Client
 	BeforeAll(func() { alice, bob = user("alice"), user("bob") })
 
@@ -98,7 +98,9 @@ var _ = Describe("a task author", Ordered, func() {
 		})
 
 		It("is refused other volume types even with pod rights when the installation disables them", func(ctx SpecContext) {
-			probe := func() error { return bob.Create(ctx, vt("probe-disabled").Storage(hostPathVolume).Obj(), client.DryRunAll) }
+			probe := func(ctx context.Context) error {
+				return bob.Create(ctx, vt("probe-disabled").Storage(hostPathVolume).Obj(), client.DryRunAll)
+			}
 			setPolicySetting(ctx, policyAuthor, "otherVolumeTypes", "'Disabled'", probe, false)
 			DeferCleanup(func(ctx SpecContext) { setPolicySetting(ctx, policyAuthor, "otherVolumeTypes", "'PodCreators'", probe, true) })
 			expectDenied("bob: hostPath storage while admission.otherVolumeTypes is Disabled",
@@ -150,7 +152,7 @@ var _ = Describe("a task author", Ordered, func() {
 		})
 
 		It("may use a cluster-local http endpoint when the installation allows it", func(ctx SpecContext) {
-			probe := func() error {
+			probe := func(ctx context.Context) error {
 				return alice.Create(ctx, vt("probe-http").LLM("http://llm.llm.svc:8000/v1", "m").Obj(), client.DryRunAll)
 			}
 			setPolicySetting(ctx, policyAuthor, "insecureLLMEndpoints", "'ClusterLocal'", probe, true)

@@ -134,7 +134,7 @@ func poisoned(m *manifest.Manifest) error {
 	return fmt.Errorf("cache miss: fresh answer %q", m.Expressions[0].Translation)
 }
 
-var _ = Describe("the runners' cache", Ordered, func() {
+var _ = Describe("the runners' cache", Ordered, ContinueOnFailure, func() {
 	var m media
 	var envA, envB runnerEnv
 

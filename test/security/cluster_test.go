@@ -159,7 +159,7 @@ func waitForPolicies(ctx context.Context) {
 
 // setPolicySetting changes one setting variable of a policy, the way `helm upgrade` with another value does,
 // and waits until the API server enforces it (probe must then return nil, or an error, as wantAllowed says).
-func setPolicySetting(ctx context.Context, policy, variable, expression string, probe func() error, wantAllowed bool) {
+func setPolicySetting(ctx context.Context, policy, variable, expression string, probe func(context.Context) error, wantAllowed bool) {
 	GinkgoHelper()
 	vap := &unstructured.Unstructured{}
 	vap.SetAPIVersion("admissionregistration.k8s.io/v1")
@@ -177,10 +177,11 @@ func setPolicySetting(ctx context.Context, policy, variable, expression string, 
 	Expect(found).To(BeTrue(), "policy %s has a variable %s", policy, variable)
 	Expect(unstructured.SetNestedSlice(vap.Object, vars, "spec", "variables")).To(Succeed())
 	Expect(admin.Update(ctx, vap)).To(Succeed())
+	check := func() error { return probe(ctx) }
 	if wantAllowed {
-		Eventually(probe, settingTimeout).Should(Succeed(), "setting %s=%s in force", variable, expression)
+		Eventually(check, settingTimeout).Should(Succeed(), "setting %s=%s in force", variable, expression)
 	} else {
-		Eventually(probe, settingTimeout).Should(HaveOccurred(), "setting %s=%s in force", variable, expression)
+		Eventually(check, settingTimeout).Should(HaveOccurred(), "setting %s=%s in force", variable, expression)
 	}
 }
 

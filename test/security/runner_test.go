@@ -43,7 +43,7 @@ func statusPatch(ctx context.Context, c client.Client, task client.Object, statu
 	return c.Status().Patch(ctx, task, client.RawPatch(types.MergePatchType, []byte(`{"status":`+status+`}`)))
 }
 
-var _ = Describe("a runner", Ordered, func() {
+var _ = Describe("a runner", Ordered, ContinueOnFailure, func() {
 	var own, other *tasksv1.VideoTask
 	var ownJob, otherJob string
 

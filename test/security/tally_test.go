@@ -2,7 +2,6 @@ package security
 
 import (
 	"fmt"
-	"strings"
 	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -52,7 +51,8 @@ func (t *tally) lines() []string {
 // outside the API, the check itself) says no, and the refusal names what was wrong (wantMessage).
 func expectDenied(name string, err error, wantMessage string) {
 	GinkgoHelper()
-	refused := err != nil && (wantMessage == "" || containsMessage(err, wantMessage))
+	// Any refusal stops the attempt; a refusal with the wrong words fails the spec below, but is no breach.
+	refused := err != nil
 	verdict := "refused"
 	if !refused {
 		verdict = "SUCCEEDED"
@@ -74,8 +74,4 @@ func expectAllowed(name string, err error) {
 	}
 	results.add(fmt.Sprintf("legitimate %-9s %s", verdict, name), false, err == nil)
 	Expect(err).NotTo(HaveOccurred(), "legitimate action %q", name)
-}
-
-func containsMessage(err error, want string) bool {
-	return err != nil && strings.Contains(err.Error(), want)
 }
