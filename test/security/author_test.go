@@ -102,7 +102,9 @@ var _ = Describe("a task author", Ordered, ContinueOnFailure, func() {
 				return bob.Create(ctx, vt("probe-disabled").Storage(hostPathVolume).Obj(), client.DryRunAll)
 			}
 			setPolicySetting(ctx, policyAuthor, "otherVolumeTypes", "'Disabled'", probe, false)
-			DeferCleanup(func(ctx SpecContext) { setPolicySetting(ctx, policyAuthor, "otherVolumeTypes", "'PodCreators'", probe, true) })
+			DeferCleanup(func(ctx SpecContext) {
+				setPolicySetting(ctx, policyAuthor, "otherVolumeTypes", "'PodCreators'", probe, true)
+			})
 			expectDenied("bob: hostPath storage while admission.otherVolumeTypes is Disabled",
 				create(ctx, bob, vt("bob-host-disabled").Storage(hostPathVolume).Obj()), "admission.otherVolumeTypes is Disabled")
 		})
@@ -156,7 +158,9 @@ var _ = Describe("a task author", Ordered, ContinueOnFailure, func() {
 				return alice.Create(ctx, vt("probe-http").LLM("http://llm.llm.svc:8000/v1", "m").Obj(), client.DryRunAll)
 			}
 			setPolicySetting(ctx, policyAuthor, "insecureLLMEndpoints", "'ClusterLocal'", probe, true)
-			DeferCleanup(func(ctx SpecContext) { setPolicySetting(ctx, policyAuthor, "insecureLLMEndpoints", "'Disabled'", probe, false) })
+			DeferCleanup(func(ctx SpecContext) {
+				setPolicySetting(ctx, policyAuthor, "insecureLLMEndpoints", "'Disabled'", probe, false)
+			})
 			expectAllowed("alice: http:// cluster-local endpoint with admission.insecureLLMEndpoints ClusterLocal",
 				create(ctx, alice, vt("http-allowed").LLM("http://llm.llm.svc.cluster.local:8000/v1", "m").Obj()))
 			expectDenied("http:// to an outside host even with ClusterLocal", create(ctx, alice, vt("http-out").LLM("http://10.0.0.8:8000/v1", "m").Obj()),

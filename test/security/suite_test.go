@@ -66,7 +66,7 @@ var (
 	admin   client.Client
 	restCfg *rest.Config
 	// redisURL is the URL of the suite's redis-server, password included, as the operator's Secret holds it.
-	redisURL string
+	redisURL     string
 	stopOperator context.CancelFunc
 	operatorDone chan error
 )

@@ -10,9 +10,9 @@ import (
 
 // tally counts the escalation attempts and the legitimate actions of the suite and how each ended.
 type tally struct {
-	mu                                    sync.Mutex
+	mu                                     sync.Mutex
 	attempts, breaches, legit, legitPassed int
-	record                                []string
+	record                                 []string
 }
 
 var results = &tally{}
