@@ -14,7 +14,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	rbacv1 "k8s.io/api/rbac/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
@@ -210,10 +209,4 @@ func startRedis() string {
 	}
 	Fail("redis-server did not start")
 	return ""
-}
-
-// isDenied reports whether err is the API server refusing a request (admission or RBAC), not a transport
-// failure: only such errors count as a failed attempt.
-func isDenied(err error) bool {
-	return apierrors.IsForbidden(err) || apierrors.IsInvalid(err)
 }
