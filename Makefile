@@ -89,6 +89,10 @@ test-e2e: ## End-to-end suite: own local cluster, helm install, real runner proc
 check-fresh: ## Run `make demo` as a new user would: new project cache and cluster folder, own ports (hack/fresh-check.sh).
 	hack/fresh-check.sh
 
+.PHONY: clean-cache
+clean-cache: ## Stop every local cluster under LANGFLIX_CACHE and delete the cache (binaries, tools, clusters).
+	hack/clean-cache.sh
+
 .PHONY: fuzz-short
 fuzz-short: ## Run each fuzz target briefly (FUZZTIME, default 10s).
 	go test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=2s ./runner/subtitles/
