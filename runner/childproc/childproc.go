@@ -26,10 +26,12 @@ import (
 const ProtocolWhitelist = "file,pipe"
 
 // allowedEnv are the variables a child may inherit: where to find programs and libraries, where to write,
-// the locale and time zone, and the configuration folders of fontconfig and espeak-ng. Anything else, in
-// particular every LANGFLIX_* variable, KUBECONFIG and cloud credentials, stays with the runner.
+// the locale and time zone, the configuration folders of fontconfig and espeak-ng, and HOSTNAME (the pod's
+// name, which Kubernetes gives every container; it is no secret, and it is how a node tells whose process a
+// child is). Anything else, in particular every LANGFLIX_* variable, KUBECONFIG and cloud credentials, stays
+// with the runner.
 var allowedEnv = map[string]bool{
-	"PATH": true, "HOME": true, "TMPDIR": true, "LD_LIBRARY_PATH": true,
+	"PATH": true, "HOME": true, "TMPDIR": true, "LD_LIBRARY_PATH": true, "HOSTNAME": true,
 	"LANG": true, "LANGUAGE": true, "LC_ALL": true, "LC_CTYPE": true, "LC_MESSAGES": true, "TZ": true,
 	"FONTCONFIG_FILE": true, "FONTCONFIG_PATH": true, "FONTCONFIG_SYSROOT": true,
 	"XDG_CACHE_HOME": true, "XDG_CONFIG_HOME": true, "XDG_DATA_HOME": true, "XDG_DATA_DIRS": true,

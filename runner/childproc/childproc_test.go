@@ -38,8 +38,9 @@ func TestArgs(t *testing.T) {
 
 func TestFilterEnv(t *testing.T) {
 	in := []string{"PATH=/bin", "HOME=/tmp", "LANGFLIX_LLM_API_KEY=sk-secret", "LANGFLIX_REDIS_URL=redis://:pw@r:6379",
-		"KUBECONFIG=/var/run/kube", "AWS_SECRET_ACCESS_KEY=x", "LANG=C.UTF-8", "FONTCONFIG_PATH=/etc/fonts", "BROKEN"}
-	want := []string{"PATH=/bin", "HOME=/tmp", "LANG=C.UTF-8", "FONTCONFIG_PATH=/etc/fonts"}
+		"KUBECONFIG=/var/run/kube", "AWS_SECRET_ACCESS_KEY=x", "LANG=C.UTF-8", "FONTCONFIG_PATH=/etc/fonts", "BROKEN",
+		"HOSTNAME=lesson-vt-1-x7k2p"}
+	want := []string{"PATH=/bin", "HOME=/tmp", "LANG=C.UTF-8", "FONTCONFIG_PATH=/etc/fonts", "HOSTNAME=lesson-vt-1-x7k2p"}
 	if got := filterEnv(in); !slices.Equal(got, want) {
 		t.Errorf("filterEnv = %q, want %q", got, want)
 	}
