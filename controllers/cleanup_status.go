@@ -61,7 +61,9 @@ func cleanupRunFrom(job *batchv1.Job, term *podTermination) *tasksv1.CleanupRun 
 	run.CompletionTime = &completed
 	if term != nil && term.Message != nil {
 		m := term.Message
-		run.FilesDeleted, run.BytesFreed, run.Errors, run.DryRun = m.FilesDeleted, m.BytesFreed, m.Errors, m.DryRun
+		if c := m.CleanupResult; c != nil {
+			run.FilesDeleted, run.BytesFreed, run.Errors, run.DryRun = c.FilesDeleted, c.BytesFreed, c.Errors, c.DryRun
+		}
 		if !run.Succeeded {
 			run.Message = m.Message
 		}

@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/test/testutil"
 )
@@ -78,7 +79,11 @@ func TestCleanupPolicyEditsReachTheCronJob(t *testing.T) {
 	env := newFakeCleanupEnv(interceptor.Funcs{}, p)
 	env.reconcile(t)
 	args := func() []string { return env.cronJob(t).Spec.JobTemplate.Spec.Template.Spec.Containers[0].Args }
-	diffField(t, "args", []string{"cleanup", "--root=/data", "--retention-days=7", "--path=lessons", "--path=tmp", "--dry-run"}, args())
+	// What the runner must get is the contract's rendering of the policy as it is now.
+	wantArgs := func() []string { return runnerv1.CleanupOptionsFromPolicy(env.policy(t)).Args() }
+	diffField(t, "args", wantArgs(), args())
+	assertHasArg(t, args(), flag(runnerv1.FlagDryRun, "true"))
+	assertHasArg(t, args(), flag(runnerv1.FlagPath, "tmp"))
 
 	edits := []struct {
 		name  string
@@ -86,13 +91,16 @@ func TestCleanupPolicyEditsReachTheCronJob(t *testing.T) {
 		check func(t *testing.T, cj *batchv1.CronJob)
 	}{
 		{"dry run off", func(p *tasksv1.CleanupPolicy) { p.Spec.DryRun = false }, func(t *testing.T, cj *batchv1.CronJob) {
-			diffField(t, "args", []string{"cleanup", "--root=/data", "--retention-days=7", "--path=lessons", "--path=tmp"}, args())
+			diffField(t, "args", wantArgs(), args())
+			assertHasArg(t, args(), flag(runnerv1.FlagDryRun, "false"))
 		}},
 		{"a path removed", func(p *tasksv1.CleanupPolicy) { p.Spec.Paths = p.Spec.Paths[:1] }, func(t *testing.T, cj *batchv1.CronJob) {
-			diffField(t, "args", []string{"cleanup", "--root=/data", "--retention-days=7", "--path=lessons"}, args())
+			diffField(t, "args", wantArgs(), args())
+			assertNoArg(t, args(), flag(runnerv1.FlagPath, "tmp"))
 		}},
 		{"retention", func(p *tasksv1.CleanupPolicy) { p.Spec.RetentionDays = 30 }, func(t *testing.T, cj *batchv1.CronJob) {
-			diffField(t, "args", []string{"cleanup", "--root=/data", "--retention-days=30", "--path=lessons"}, args())
+			diffField(t, "args", wantArgs(), args())
+			assertHasArg(t, args(), flag(runnerv1.FlagRetentionDays, "30"))
 		}},
 		{"schedule", func(p *tasksv1.CleanupPolicy) { p.Spec.Schedule = "30 4 * * 1" }, func(t *testing.T, cj *batchv1.CronJob) {
 			diffField(t, "schedule", "30 4 * * 1", cj.Spec.Schedule)

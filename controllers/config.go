@@ -2,6 +2,8 @@ package controllers
 
 import (
 	corev1 "k8s.io/api/core/v1"
+
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 )
 
 // RunnerConfig is what the operator knows about the runner image and how to run it. It comes from the
@@ -23,9 +25,9 @@ type RunnerConfig struct {
 
 // Paths inside the runner container.
 const (
-	storageMountPath    = "/data"
+	storageMountPath    = runnerv1.StorageRoot
 	tmpMountPath        = "/tmp"
-	terminationLogPath  = "/dev/termination-log"
+	terminationLogPath  = runnerv1.DefaultTerminationLog
 	storageVolumeName   = "storage"
 	tmpVolumeName       = "tmp"
 	runnerContainerName = "runner"

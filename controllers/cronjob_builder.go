@@ -1,18 +1,17 @@
 package controllers
 
 import (
-	"strconv"
-
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 )
 
 // cleanupKind is the kind label of CleanupPolicy children.
-const cleanupKind = "CleanupPolicy"
+const cleanupKind = tasksv1.KindCleanupPolicy
 
 // cleanupDeadlineSeconds bounds one cleanup run; a walk of a large volume takes minutes, not hours.
 const cleanupDeadlineSeconds = 3600
@@ -22,7 +21,7 @@ const cleanupDeadlineSeconds = 3600
 func cronJobForPolicy(p *tasksv1.CleanupPolicy, cfg RunnerConfig) *batchv1.CronJob {
 	labels := taskLabels(cleanupKind, p.Name)
 	pod := runnerPodSpec(cfg, runnerPodInput{
-		args:      cleanupArgs(p.Spec),
+		args:      runnerv1.CleanupOptionsFromPolicy(p).Args(),
 		storage:   p.Spec.Storage,
 		resources: p.Spec.Resources,
 		// Cleanup only reads and deletes files; it never talks to the API server.
@@ -30,11 +29,11 @@ func cronJobForPolicy(p *tasksv1.CleanupPolicy, cfg RunnerConfig) *batchv1.CronJ
 	})
 	timeZone := p.Spec.TimeZone
 	if timeZone == "" {
-		timeZone = "UTC"
+		timeZone = tasksv1.DefaultTimeZone
 	}
 	schedule := p.Spec.Schedule
 	if schedule == "" {
-		schedule = "0 2 * * *"
+		schedule = tasksv1.DefaultSchedule
 	}
 	cj := &batchv1.CronJob{
 		ObjectMeta: metav1.ObjectMeta{Name: cronJobName(p.Name), Namespace: p.Namespace, Labels: labels},
@@ -44,8 +43,8 @@ func cronJobForPolicy(p *tasksv1.CleanupPolicy, cfg RunnerConfig) *batchv1.CronJ
 			ConcurrencyPolicy:          batchv1.ForbidConcurrent,
 			Suspend:                    ptr.To(p.Spec.Suspend),
 			StartingDeadlineSeconds:    ptr.To[int64](300),
-			SuccessfulJobsHistoryLimit: ptr.To(ptr.Deref(p.Spec.SuccessfulJobsHistoryLimit, 3)),
-			FailedJobsHistoryLimit:     ptr.To(ptr.Deref(p.Spec.FailedJobsHistoryLimit, 1)),
+			SuccessfulJobsHistoryLimit: ptr.To(ptr.Deref(p.Spec.SuccessfulJobsHistoryLimit, tasksv1.DefaultSuccessfulJobsHistoryLimit)),
+			FailedJobsHistoryLimit:     ptr.To(ptr.Deref(p.Spec.FailedJobsHistoryLimit, tasksv1.DefaultFailedJobsHistoryLimit)),
 			JobTemplate: batchv1.JobTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: labels},
 				Spec: batchv1.JobSpec{
@@ -61,26 +60,4 @@ func cronJobForPolicy(p *tasksv1.CleanupPolicy, cfg RunnerConfig) *batchv1.CronJ
 	}
 	setControllerReference(p, cleanupKind, cj)
 	return cj
-}
-
-// cleanupArgs is the runner's cleanup command line (runner/cli).
-func cleanupArgs(s tasksv1.CleanupPolicySpec) []string {
-	days := s.RetentionDays
-	if days < 1 {
-		days = 7
-	}
-	args := []string{"cleanup", "--root=" + storageMountPath, "--retention-days=" + strconv.Itoa(int(days))}
-	for _, p := range s.Paths {
-		args = append(args, "--path="+string(p))
-	}
-	for _, g := range s.Include {
-		args = append(args, "--include="+g)
-	}
-	for _, g := range s.Exclude {
-		args = append(args, "--exclude="+g)
-	}
-	if s.DryRun {
-		args = append(args, "--dry-run")
-	}
-	return args
 }

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/utils/ptr"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/test/testutil"
 )
@@ -45,7 +46,8 @@ func TestCronJobForPolicy(t *testing.T) {
 	// Cleanup only touches files: no API token is mounted, no ServiceAccount is named.
 	assertRunnerPodBasics(t, pod, false)
 	diffField(t, "serviceAccountName", "", pod.ServiceAccountName)
-	diffField(t, "args", []string{"cleanup", "--root=/data", "--retention-days=7"}, pod.Containers[0].Args)
+	diffField(t, "args", []string{runnerv1.CommandCleanup, flag(runnerv1.FlagRoot, "/data"), flag(runnerv1.FlagRetentionDays, "7"),
+		flag(runnerv1.FlagDryRun, "false")}, pod.Containers[0].Args)
 	diffField(t, "storage", testutil.PVCSource("media"), pod.Volumes[0].VolumeSource)
 	diffField(t, "resources", testRunner.DefaultResources, pod.Containers[0].Resources)
 
@@ -71,11 +73,12 @@ func TestCronJobForPolicyVariations(t *testing.T) {
 				p.Spec.DryRun = true
 			},
 			check: func(t *testing.T, cj *batchv1.CronJob) {
-				diffField(t, "args", []string{"cleanup", "--root=/data", "--retention-days=30",
-					"--path=lessons/", "--path=tmp/renders",
-					"--include=**/*.mp4", "--include=**/*.png",
-					"--exclude=**/manifest.json",
-					"--dry-run",
+				diffField(t, "args", []string{runnerv1.CommandCleanup, flag(runnerv1.FlagRoot, "/data"),
+					flag(runnerv1.FlagPath, "lessons/"), flag(runnerv1.FlagPath, "tmp/renders"),
+					flag(runnerv1.FlagRetentionDays, "30"),
+					flag(runnerv1.FlagInclude, "**/*.mp4"), flag(runnerv1.FlagInclude, "**/*.png"),
+					flag(runnerv1.FlagExclude, "**/manifest.json"),
+					flag(runnerv1.FlagDryRun, "true"),
 				}, cj.Spec.JobTemplate.Spec.Template.Spec.Containers[0].Args)
 			},
 		},
@@ -109,7 +112,7 @@ func TestCronJobForPolicyVariations(t *testing.T) {
 				diffField(t, "timeZone", ptr.To("UTC"), cj.Spec.TimeZone)
 				diffField(t, "successfulJobsHistoryLimit", ptr.To[int32](3), cj.Spec.SuccessfulJobsHistoryLimit)
 				diffField(t, "failedJobsHistoryLimit", ptr.To[int32](1), cj.Spec.FailedJobsHistoryLimit)
-				assertHasArg(t, cj.Spec.JobTemplate.Spec.Template.Spec.Containers[0].Args, "--retention-days=7")
+				assertHasArg(t, cj.Spec.JobTemplate.Spec.Template.Spec.Containers[0].Args, flag(runnerv1.FlagRetentionDays, "7"))
 			},
 		},
 	}

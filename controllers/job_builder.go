@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 )
 
@@ -21,14 +22,6 @@ func taskLabels(kind, name string) map[string]string {
 	}
 }
 
-// defaultOutput is where a task's results go when spec.output is empty.
-func defaultOutput(task tasksv1.Task) string {
-	if out := task.GetTemplate().Output; out != "" {
-		return string(out)
-	}
-	return task.GetNamespace() + "/" + task.GetName() + "/"
-}
-
 // jobForTask builds the Job of one attempt of a task. It is a pure function of its inputs: the same task,
 // attempt and configuration always give the same Job, which is what makes Job names safe to retry.
 func jobForTask(task tasksv1.Task, kind string, attempt int32, cfg RunnerConfig) *batchv1.Job {
@@ -36,16 +29,8 @@ func jobForTask(task tasksv1.Task, kind string, attempt int32, cfg RunnerConfig)
 	labels := taskLabels(kind, task.GetName())
 	labels[tasksv1.LabelAttempt] = strconv.Itoa(int(attempt))
 
-	args, env := runnerInvocation(task)
-	env = append(env,
-		corev1.EnvVar{Name: "LANGFLIX_TASK_KIND", Value: kind},
-		corev1.EnvVar{Name: "LANGFLIX_TASK_NAME", Value: task.GetName()},
-		corev1.EnvVar{Name: "LANGFLIX_TASK_NAMESPACE", Value: task.GetNamespace()},
-		corev1.EnvVar{Name: "LANGFLIX_SOFT_TIME_LIMIT", Value: tmpl.TimeLimits.SoftOrDefault().String()},
-	)
-	if cfg.RedisURL != "" {
-		env = append(env, corev1.EnvVar{Name: "LANGFLIX_REDIS_URL", Value: cfg.RedisURL})
-	}
+	args, env := runnerInvocation(task, cfg)
+	env = append(env, runnerv1.TaskRef{Kind: kind, Name: task.GetName(), Namespace: task.GetNamespace()}.Env()...)
 	serviceAccount := cfg.ServiceAccountName
 	if tmpl.ServiceAccountName != "" {
 		serviceAccount = tmpl.ServiceAccountName
@@ -53,7 +38,7 @@ func jobForTask(task tasksv1.Task, kind string, attempt int32, cfg RunnerConfig)
 
 	pod := runnerPodSpec(cfg, runnerPodInput{
 		args:               args,
-		env:                env,
+		env:                envVars(env),
 		storage:            tmpl.Storage,
 		resources:          tmpl.Resources,
 		serviceAccountName: serviceAccount,

@@ -1,7 +1,6 @@
 package controllers
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -12,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 )
 
@@ -67,43 +67,43 @@ func TestJobForVideoTask(t *testing.T) {
 						Name:            "runner",
 						Image:           "langflix-runner:test",
 						ImagePullPolicy: corev1.PullIfNotPresent,
-						Args: []string{"video",
-							"--storage-root=/data",
-							"--video=input/episode.mkv",
-							"--out=lessons/episode-1/",
-							"--language=en",
-							"--target-language=ko",
-							"--max-expressions=5",
-							"--level=mixed",
-							"--extractor=llm",
-							"--educational-video=true",
-							"--combined=true",
-							"--shorts=true",
-							"--slides=false",
-							"--repeat=3",
-							"--progress=kubernetes",
-							"--subtitles=input/episode.srt",
-							"--translation-subtitles=input/episode.ko.srt",
-							"--include=break the ice",
-							"--include=call it a day",
-							"--llm-endpoint=http://llm.internal:8000/v1",
-							"--llm-model=qwen2.5-7b",
+						Args: []string{runnerv1.CommandVideo,
+							flag(runnerv1.FlagStorageRoot, "/data"),
+							flag(runnerv1.FlagOut, "lessons/episode-1/"),
+							flag(runnerv1.FlagProgress, runnerv1.ProgressKubernetes),
+							flag(runnerv1.FlagSoftTimeLimit, "20m0s"),
+							flag(runnerv1.FlagVideo, "input/episode.mkv"),
+							flag(runnerv1.FlagSubtitles, "input/episode.srt"),
+							flag(runnerv1.FlagTranslationSubtitles, "input/episode.ko.srt"),
+							flag(runnerv1.FlagLanguage, "en"),
+							flag(runnerv1.FlagTargetLanguage, "ko"),
+							flag(runnerv1.FlagMaxExpressions, "5"),
+							flag(runnerv1.FlagLevel, "mixed"),
+							flag(runnerv1.FlagInclude, "break the ice"),
+							flag(runnerv1.FlagInclude, "call it a day"),
+							flag(runnerv1.FlagExtractor, runnerv1.ExtractorLLM),
+							flag(runnerv1.FlagLLMEndpoint, "http://llm.internal:8000/v1"),
+							flag(runnerv1.FlagLLMModel, "qwen2.5-7b"),
+							flag(runnerv1.FlagEducationalVideo, "true"),
+							flag(runnerv1.FlagCombined, "true"),
+							flag(runnerv1.FlagShorts, "true"),
+							flag(runnerv1.FlagSlides, "false"),
+							flag(runnerv1.FlagRepeat, "3"),
 						},
 						Env: []corev1.EnvVar{
 							{Name: "HOME", Value: "/tmp"},
 							{Name: "TMPDIR", Value: "/tmp"},
-							{Name: "LANGFLIX_TERMINATION_LOG", Value: "/dev/termination-log"},
-							{Name: "LANGFLIX_LLM_API_KEY", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
+							{Name: runnerv1.EnvTerminationLog, Value: runnerv1.DefaultTerminationLog},
+							{Name: runnerv1.EnvLLMAPIKey, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
 								LocalObjectReference: corev1.LocalObjectReference{Name: "llm-credentials"}, Key: "api-key",
 							}}},
-							{Name: "LANGFLIX_TASK_KIND", Value: "VideoTask"},
-							{Name: "LANGFLIX_TASK_NAME", Value: "episode-1"},
-							{Name: "LANGFLIX_TASK_NAMESPACE", Value: "lessons"},
-							{Name: "LANGFLIX_SOFT_TIME_LIMIT", Value: "20m0s"},
-							{Name: "LANGFLIX_REDIS_URL", Value: "redis://redis.lessons:6379/0"},
+							{Name: runnerv1.EnvRedisURL, Value: "redis://redis.lessons:6379/0"},
+							{Name: runnerv1.EnvTaskKind, Value: "VideoTask"},
+							{Name: runnerv1.EnvTaskName, Value: "episode-1"},
+							{Name: runnerv1.EnvTaskNamespace, Value: "lessons"},
 						},
 						Resources:                testRunner.DefaultResources,
-						TerminationMessagePath:   "/dev/termination-log",
+						TerminationMessagePath:   runnerv1.DefaultTerminationLog,
 						TerminationMessagePolicy: corev1.TerminationMessageFallbackToLogsOnError,
 						VolumeMounts: []corev1.VolumeMount{
 							{Name: "storage", MountPath: "/data"},
@@ -157,8 +157,8 @@ func TestJobForTaskVariations(t *testing.T) {
 				diffField(t, "resources", testRunner.DefaultResources, pod.Containers[0].Resources)
 				diffField(t, "priorityClassName", "", pod.PriorityClassName)
 				diffField(t, "activeDeadlineSeconds", ptr.To[int64](1800), job.Spec.ActiveDeadlineSeconds)
-				if _, ok := envOf(job)["LANGFLIX_REDIS_URL"]; ok {
-					t.Errorf("LANGFLIX_REDIS_URL is set without a Redis URL")
+				if _, ok := envOf(job)[runnerv1.EnvRedisURL]; ok {
+					t.Errorf("%s is set without a Redis URL", runnerv1.EnvRedisURL)
 				}
 			},
 		},
@@ -184,7 +184,7 @@ func TestJobForTaskVariations(t *testing.T) {
 			task: stored(videoTaskBuilder().SoftHard("500ms", "1500ms").Obj()),
 			check: func(t *testing.T, job *batchv1.Job) {
 				diffField(t, "activeDeadlineSeconds", ptr.To[int64](2), job.Spec.ActiveDeadlineSeconds)
-				diffField(t, "LANGFLIX_SOFT_TIME_LIMIT", "500ms", envOf(job)["LANGFLIX_SOFT_TIME_LIMIT"].Value)
+				assertHasArg(t, job.Spec.Template.Spec.Containers[0].Args, flag(runnerv1.FlagSoftTimeLimit, "500ms"))
 			},
 		},
 		{
@@ -192,9 +192,9 @@ func TestJobForTaskVariations(t *testing.T) {
 			task: stored(videoTaskBuilder().Output("s3://lessons/out/").Subtitles("").Obj()),
 			check: func(t *testing.T, job *batchv1.Job) {
 				args := job.Spec.Template.Spec.Containers[0].Args
-				assertHasArg(t, args, "--out=s3://lessons/out/")
+				assertHasArg(t, args, flag(runnerv1.FlagOut, "s3://lessons/out/"))
 				for _, a := range args {
-					if strings.HasPrefix(a, "--subtitles=") {
+					if strings.HasPrefix(a, flag(runnerv1.FlagSubtitles, "")) {
 						t.Errorf("unexpected %q: no subtitles file means the embedded track", a)
 					}
 				}
@@ -205,42 +205,37 @@ func TestJobForTaskVariations(t *testing.T) {
 			task: stored(videoTaskBuilder().LLM("http://llm:8000", "m").APIKeySecret("s", "k").
 				Extractor(tasksv1.ExtractorDictionary).Obj()),
 			check: func(t *testing.T, job *batchv1.Job) {
-				assertHasArg(t, job.Spec.Template.Spec.Containers[0].Args, "--extractor=dictionary")
+				assertHasArg(t, job.Spec.Template.Spec.Containers[0].Args, flag(runnerv1.FlagExtractor, runnerv1.ExtractorDictionary))
 				for _, a := range job.Spec.Template.Spec.Containers[0].Args {
-					if strings.HasPrefix(a, "--llm-") {
+					if strings.HasPrefix(a, flag(runnerv1.FlagLLMEndpoint, "")) || strings.HasPrefix(a, flag(runnerv1.FlagLLMModel, "")) {
 						t.Errorf("unexpected %q with the Dictionary extractor", a)
 					}
 				}
-				if _, ok := envOf(job)["LANGFLIX_LLM_API_KEY"]; ok {
+				if _, ok := envOf(job)[runnerv1.EnvLLMAPIKey]; ok {
 					t.Errorf("the LLM key reaches a runner that does not use it")
 				}
 			},
 		},
 		{
-			name: "slide task: own kind infix, slide flags, content as JSON env",
+			name: "slide task: own kind infix, slide flags, no content in args or env",
 			task: slideTask(),
 			check: func(t *testing.T, job *batchv1.Job) {
 				diffField(t, "name", "break-the-ice-st-1", job.Name)
 				diffField(t, "kind label", "SlideTask", job.Labels[tasksv1.LabelKind])
 				diffField(t, "owner kind", "SlideTask", job.OwnerReferences[0].Kind)
-				diffField(t, "args", []string{"slides",
-					"--storage-root=/data",
-					"--out=lessons/break-the-ice/",
-					"--format=png",
-					"--width=1280",
-					"--height=720",
-					"--duration=5s",
-					"--progress=kubernetes",
+				diffField(t, "args", []string{runnerv1.CommandSlides,
+					flag(runnerv1.FlagStorageRoot, "/data"),
+					flag(runnerv1.FlagOut, "lessons/break-the-ice/"),
+					flag(runnerv1.FlagProgress, runnerv1.ProgressKubernetes),
+					flag(runnerv1.FlagSoftTimeLimit, "25m0s"),
+					flag(runnerv1.FlagFormat, "png"),
+					flag(runnerv1.FlagWidth, "1280"),
+					flag(runnerv1.FlagHeight, "720"),
+					flag(runnerv1.FlagDuration, "5s"),
+					flag(runnerv1.FlagAudio, "false"),
 				}, job.Spec.Template.Spec.Containers[0].Args)
-				var content tasksv1.SlideContent
-				raw := envOf(job)["LANGFLIX_SLIDE_CONTENT"].Value
-				if err := json.Unmarshal([]byte(raw), &content); err != nil {
-					t.Fatalf("LANGFLIX_SLIDE_CONTENT %q: %v", raw, err)
-				}
-				diffField(t, "slide content", *slideTask().Spec.Content, content)
-				if !strings.Contains(raw, "어색한 분위기를 깨다") {
-					t.Errorf("Korean is escaped or lost in %q", raw)
-				}
+				assertNoSlideContent(t, job)
+				diffField(t, "task kind env", "SlideTask", envOf(job)[runnerv1.EnvTaskKind].Value)
 			},
 		},
 		{
@@ -256,16 +251,10 @@ func TestJobForTaskVariations(t *testing.T) {
 			}()),
 			check: func(t *testing.T, job *batchv1.Job) {
 				args := job.Spec.Template.Spec.Containers[0].Args
-				assertHasArg(t, args, "--format=mp4")
-				assertHasArg(t, args, "--duration=8s")
-				assertHasArg(t, args, "--audio")
-				var slides []tasksv1.SlideContent
-				if err := json.Unmarshal([]byte(envOf(job)["LANGFLIX_SLIDE_CONTENT"].Value), &slides); err != nil {
-					t.Fatal(err)
-				}
-				if len(slides) != 2 || slides[1].Translation != "하루 일을 끝내다" {
-					t.Errorf("slides = %+v, want the two slides in order", slides)
-				}
+				assertHasArg(t, args, flag(runnerv1.FlagFormat, "mp4"))
+				assertHasArg(t, args, flag(runnerv1.FlagDuration, "8s"))
+				assertHasArg(t, args, flag(runnerv1.FlagAudio, "true"))
+				assertNoSlideContent(t, job)
 			},
 		},
 	}
@@ -289,12 +278,12 @@ func TestJobForTaskVariations(t *testing.T) {
 func TestJobForTaskNeverHoldsTheAPIKey(t *testing.T) {
 	task := stored(videoTaskBuilder().LLM("https://llm.example/v1", "m").APIKeySecret("llm-credentials", "api-key").Obj())
 	job := jobForTask(task, "VideoTask", 1, testRunner)
-	key, ok := envOf(job)["LANGFLIX_LLM_API_KEY"]
+	key, ok := envOf(job)[runnerv1.EnvLLMAPIKey]
 	if !ok {
-		t.Fatal("LANGFLIX_LLM_API_KEY is missing")
+		t.Fatalf("%s is missing", runnerv1.EnvLLMAPIKey)
 	}
 	if key.Value != "" || key.ValueFrom == nil || key.ValueFrom.SecretKeyRef == nil {
-		t.Fatalf("LANGFLIX_LLM_API_KEY = %+v, want only a secretKeyRef", key)
+		t.Fatalf("%s = %+v, want only a secretKeyRef", runnerv1.EnvLLMAPIKey, key)
 	}
 	for _, a := range job.Spec.Template.Spec.Containers[0].Args {
 		if strings.Contains(strings.ToLower(a), "key") {
@@ -333,6 +322,28 @@ func assertRunnerPodBasics(t *testing.T, pod corev1.PodSpec, needsAPI bool) {
 	}
 }
 
+// assertNoSlideContent checks that no slide text travels in the Job: the runner reads it from the task, so
+// a SlideTask's size is never bounded by one environment string (128 KiB) or the argument list.
+func assertNoSlideContent(t *testing.T, job *batchv1.Job) {
+	t.Helper()
+	c := job.Spec.Template.Spec.Containers[0]
+	for _, text := range []string{"break the ice", "어색한 분위기를 깨다", "call it a day"} {
+		for _, e := range c.Env {
+			if strings.Contains(e.Value, text) {
+				t.Errorf("env %s carries slide text %q", e.Name, text)
+			}
+		}
+		for _, a := range c.Args {
+			if strings.Contains(a, text) {
+				t.Errorf("argument %q carries slide text", a)
+			}
+		}
+	}
+}
+
+// flag is one rendered runner argument.
+func flag(name, value string) string { return "--" + name + "=" + value }
+
 func envOf(job *batchv1.Job) map[string]corev1.EnvVar {
 	env := map[string]corev1.EnvVar{}
 	for _, e := range job.Spec.Template.Spec.Containers[0].Env {
@@ -349,6 +360,15 @@ func assertHasArg(t *testing.T, args []string, want string) {
 		}
 	}
 	t.Errorf("args %q lack %q", args, want)
+}
+
+func assertNoArg(t *testing.T, args []string, unwanted string) {
+	t.Helper()
+	for _, a := range args {
+		if a == unwanted {
+			t.Errorf("args %q still have %q", args, unwanted)
+		}
+	}
 }
 
 func diffField(t *testing.T, field string, want, got any) {

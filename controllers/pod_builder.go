@@ -3,6 +3,8 @@ package controllers
 import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/utils/ptr"
+
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 )
 
 // runnerPodInput is what differs between the pods of task attempts and cleanup runs.
@@ -27,7 +29,7 @@ func runnerPodSpec(cfg RunnerConfig, in runnerPodInput) corev1.PodSpec {
 	env := append([]corev1.EnvVar{
 		{Name: "HOME", Value: tmpMountPath},
 		{Name: "TMPDIR", Value: tmpMountPath},
-		{Name: "LANGFLIX_TERMINATION_LOG", Value: terminationLogPath},
+		{Name: runnerv1.EnvTerminationLog, Value: terminationLogPath},
 	}, in.env...)
 	return corev1.PodSpec{
 		RestartPolicy:                 corev1.RestartPolicyNever,

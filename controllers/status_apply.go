@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 )
 
@@ -29,7 +30,7 @@ func applyStatus(ctx context.Context, c client.Client, obj client.Object, kind s
 		"status":     fields,
 	}}
 	err = c.Status().Apply(ctx, client.ApplyConfigurationFromUnstructured(u),
-		client.FieldOwner(tasksv1.FieldManagerOperator), client.ForceOwnership)
+		client.FieldOwner(runnerv1.FieldManagerOperator), client.ForceOwnership)
 	if err != nil {
 		return fmt.Errorf("apply status of %s %s/%s: %w", kind, obj.GetNamespace(), obj.GetName(), err)
 	}

@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 )
 
@@ -233,7 +234,7 @@ type attemptOutcome struct {
 // classifyAttempt reads a finished Job and its runner's exit. The hard limit, invalid input and the soft
 // limit are final: running the same input again would end the same way.
 func classifyAttempt(job *batchv1.Job, cond *batchv1.JobCondition, term *podTermination) attemptOutcome {
-	var msg *terminationMessage
+	var msg *runnerv1.TerminationMessage
 	if term != nil {
 		msg = term.Message
 	}
@@ -251,9 +252,9 @@ func classifyAttempt(job *batchv1.Job, cond *batchv1.JobCondition, term *podTerm
 	}
 	message := failureMessage(cond, term)
 	switch {
-	case term != nil && (term.ExitCode == exitInvalidInput || (msg != nil && msg.Reason == tasksv1.ReasonInvalidInput)):
+	case term != nil && (term.ExitCode == runnerv1.ExitInvalidInput || (msg != nil && msg.Reason == runnerv1.ReasonInvalidInput)):
 		return attemptOutcome{reason: tasksv1.ReasonInvalidInput, message: message, result: result}
-	case term != nil && (term.ExitCode == exitSoftLimit || (msg != nil && msg.Reason == tasksv1.ReasonSoftTimeLimitExceeded)):
+	case term != nil && (term.ExitCode == runnerv1.ExitSoftTimeLimit || (msg != nil && msg.Reason == runnerv1.ReasonSoftTimeLimitExceeded)):
 		if result != nil {
 			result.Partial = true
 		}
@@ -277,11 +278,15 @@ func failureMessage(cond *batchv1.JobCondition, term *podTermination) string {
 	return string(corev1.PodFailed)
 }
 
-func resultFrom(msg *terminationMessage) *tasksv1.TaskResult {
-	if msg == nil || (msg.Manifest == "" && msg.Expressions == 0 && len(msg.Outputs) == 0) {
+func resultFrom(msg *runnerv1.TerminationMessage) *tasksv1.TaskResult {
+	if msg == nil || (msg.Manifest == "" && msg.Expressions == 0 && msg.Outputs == nil) {
 		return nil
 	}
-	return &tasksv1.TaskResult{Expressions: msg.Expressions, Manifest: msg.Manifest, Outputs: msg.Outputs, Partial: msg.Partial}
+	r := &tasksv1.TaskResult{Expressions: msg.Expressions, Manifest: msg.Manifest, Partial: msg.Partial}
+	if msg.Outputs != nil {
+		r.Outputs = msg.Outputs.Map()
+	}
+	return r
 }
 
 // truncate cuts s to at most n bytes without splitting a UTF-8 character.

@@ -68,7 +68,7 @@ func ttl(seconds int32) func(*tasksv1.VideoTask) {
 }
 
 const (
-	successMessage = `{"expressions":3,"manifest":"/data/lessons/episode-1/manifest.json","outputs":{"videos":3,"slides":3}}`
+	successMessage = `{"reason":"Completed","expressions":3,"manifest":"/data/lessons/episode-1/manifest.json","outputs":{"videos":3,"slides":3}}`
 	partialMessage = `{"reason":"SoftTimeLimitExceeded","message":"soft time limit passed after 2 of 5 expressions",` +
 		`"expressions":2,"manifest":"/data/lessons/episode-1/manifest.json","outputs":{"videos":2},"partial":true}`
 	invalidMessage = `{"reason":"InvalidInput","message":"input/episode.srt: no subtitle cues"}`
@@ -147,7 +147,7 @@ func TestPlanTask(t *testing.T) {
 			want: planSummary{Phase: tasksv1.TaskSucceeded, Reason: tasksv1.ReasonCompleted, Attempts: 1, JobName: "episode-1-vt-1",
 				StartTime: running.StartTime, CompletionTime: at(-5 * time.Second),
 				Result: &tasksv1.TaskResult{Expressions: 3, Manifest: "lessons/episode-1/manifest.json",
-					Outputs: map[string]int32{"videos": 3, "slides": 3}},
+					Outputs: map[string]int32{"clips": 0, "slides": 3, "videos": 3, "shorts": 0}},
 				Conditions: map[string]metav1.ConditionStatus{tasksv1.ConditionSuspended: "False", tasksv1.ConditionRunning: "False", tasksv1.ConditionSucceeded: "True"}},
 		},
 		{
@@ -190,7 +190,7 @@ func TestPlanTask(t *testing.T) {
 			want: planSummary{Phase: tasksv1.TaskFailed, Reason: tasksv1.ReasonSoftTimeLimitExceeded, Attempts: 1, JobName: "episode-1-vt-1",
 				StartTime: running.StartTime, CompletionTime: at(-time.Second),
 				Result: &tasksv1.TaskResult{Expressions: 2, Manifest: "lessons/episode-1/manifest.json",
-					Outputs: map[string]int32{"videos": 2}, Partial: true},
+					Outputs: map[string]int32{"clips": 0, "slides": 0, "videos": 2, "shorts": 0}, Partial: true},
 				Conditions: map[string]metav1.ConditionStatus{tasksv1.ConditionSuspended: "False", tasksv1.ConditionRunning: "False", tasksv1.ConditionFailed: "True"}},
 		},
 		{
@@ -285,7 +285,7 @@ func TestPlanTask(t *testing.T) {
 			want: planSummary{Phase: tasksv1.TaskSucceeded, Reason: tasksv1.ReasonCompleted, Attempts: 1, JobName: "episode-1-vt-1",
 				StartTime: running.StartTime, CompletionTime: at(-time.Second),
 				Result: &tasksv1.TaskResult{Expressions: 3, Manifest: "lessons/episode-1/manifest.json",
-					Outputs: map[string]int32{"videos": 3, "slides": 3}},
+					Outputs: map[string]int32{"clips": 0, "slides": 3, "videos": 3, "shorts": 0}},
 				Conditions: map[string]metav1.ConditionStatus{tasksv1.ConditionSuspended: "False", tasksv1.ConditionRunning: "False", tasksv1.ConditionSucceeded: "True"},
 				DeleteTask: true},
 		},

@@ -1,40 +1,20 @@
 package controllers
 
 import (
-	"encoding/json"
 	"strings"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-)
 
-// Runner exit codes (runner/failure): the contract between the runner and the operator.
-const (
-	exitInvalidInput = 2
-	exitSoftLimit    = 3
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 )
-
-// terminationMessage is the JSON the runner writes to its termination log on every exit. It is kept under
-// the kubelet's 4096-byte limit by the runner.
-type terminationMessage struct {
-	Reason      string           `json:"reason,omitempty"`
-	Message     string           `json:"message,omitempty"`
-	Expressions int32            `json:"expressions,omitempty"`
-	Manifest    string           `json:"manifest,omitempty"`
-	Outputs     map[string]int32 `json:"outputs,omitempty"`
-	Partial     bool             `json:"partial,omitempty"`
-	// Cleanup runs report their summary with these fields.
-	FilesDeleted int64 `json:"filesDeleted,omitempty"`
-	BytesFreed   int64 `json:"bytesFreed,omitempty"`
-	Errors       int64 `json:"errors,omitempty"`
-	DryRun       bool  `json:"dryRun,omitempty"`
-}
 
 // podTermination is what the operator learned from an attempt's finished runner container.
 type podTermination struct {
 	ExitCode int32
-	// Message is the parsed termination message; nil when the runner wrote none or it was not JSON.
-	Message *terminationMessage
+	// Message is the parsed termination message (the runner contract's); nil when the runner wrote none
+	// or it was not JSON.
+	Message *runnerv1.TerminationMessage
 	// Raw is the termination message as the kubelet reported it (possibly the log tail), for failure
 	// messages when it was not JSON.
 	Raw string
@@ -59,10 +39,9 @@ func terminationFromPods(pods []corev1.Pod) *podTermination {
 		return nil
 	}
 	out := &podTermination{ExitCode: best.ExitCode, Raw: strings.TrimSpace(best.Message)}
-	var msg terminationMessage
-	if err := json.Unmarshal([]byte(out.Raw), &msg); err == nil {
+	if msg, err := runnerv1.ParseTerminationMessage(out.Raw); err == nil {
 		msg.Manifest = storageRelative(msg.Manifest)
-		out.Message = &msg
+		out.Message = msg
 	}
 	return out
 }

@@ -8,6 +8,8 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 )
 
 func TestTerminationFromPods(t *testing.T) {
@@ -30,8 +32,8 @@ func TestTerminationFromPods(t *testing.T) {
 		{
 			name: "JSON summary with the manifest made storage-relative",
 			pods: []corev1.Pod{runnerPod(job, 0, successMessage+"\n", t0)},
-			want: &podTermination{ExitCode: 0, Raw: successMessage, Message: &terminationMessage{
-				Expressions: 3, Manifest: "lessons/episode-1/manifest.json", Outputs: map[string]int32{"videos": 3, "slides": 3},
+			want: &podTermination{ExitCode: 0, Raw: successMessage, Message: &runnerv1.TerminationMessage{
+				Reason: runnerv1.ReasonCompleted, Expressions: 3, Manifest: "lessons/episode-1/manifest.json", Outputs: &runnerv1.Outputs{Videos: 3, Slides: 3},
 			}},
 		},
 		{
@@ -42,20 +44,21 @@ func TestTerminationFromPods(t *testing.T) {
 		{
 			name: "the newest finished runner wins",
 			pods: []corev1.Pod{runnerPod(job, 1, crashMessage, t0), runnerPod(job, 2, invalidMessage, t0.Add(time.Minute)), runnerPod(job, 1, crashMessage, t0.Add(-time.Minute))},
-			want: &podTermination{ExitCode: 2, Raw: invalidMessage, Message: &terminationMessage{Reason: "InvalidInput", Message: "input/episode.srt: no subtitle cues"}},
+			want: &podTermination{ExitCode: 2, Raw: invalidMessage, Message: &runnerv1.TerminationMessage{Reason: runnerv1.ReasonInvalidInput, Message: "input/episode.srt: no subtitle cues"}},
 		},
 		{
 			name: "other containers are ignored",
 			pods: []corev1.Pod{withSidecar},
-			want: &podTermination{ExitCode: 0, Raw: successMessage, Message: &terminationMessage{
-				Expressions: 3, Manifest: "lessons/episode-1/manifest.json", Outputs: map[string]int32{"videos": 3, "slides": 3},
+			want: &podTermination{ExitCode: 0, Raw: successMessage, Message: &runnerv1.TerminationMessage{
+				Reason: runnerv1.ReasonCompleted, Expressions: 3, Manifest: "lessons/episode-1/manifest.json", Outputs: &runnerv1.Outputs{Videos: 3, Slides: 3},
 			}},
 		},
 		{
 			name: "cleanup summary",
-			pods: []corev1.Pod{runnerPod(job, 0, `{"filesDeleted":4,"bytesFreed":100,"errors":1,"dryRun":true}`, t0)},
-			want: &podTermination{ExitCode: 0, Raw: `{"filesDeleted":4,"bytesFreed":100,"errors":1,"dryRun":true}`,
-				Message: &terminationMessage{FilesDeleted: 4, BytesFreed: 100, Errors: 1, DryRun: true}},
+			pods: []corev1.Pod{runnerPod(job, 0, `{"reason":"Completed","filesDeleted":4,"bytesFreed":100,"errors":1,"dryRun":true}`, t0)},
+			want: &podTermination{ExitCode: 0, Raw: `{"reason":"Completed","filesDeleted":4,"bytesFreed":100,"errors":1,"dryRun":true}`,
+				Message: &runnerv1.TerminationMessage{Reason: runnerv1.ReasonCompleted,
+					CleanupResult: &runnerv1.CleanupResult{FilesDeleted: 4, BytesFreed: 100, Errors: 1, DryRun: true}}},
 		},
 	}
 	for _, tc := range tests {

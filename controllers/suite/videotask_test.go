@@ -18,7 +18,7 @@ import (
 	"github.com/langflix/langflix-operator/test/testutil"
 )
 
-const successSummary = `{"expressions":3,"manifest":"/data/ns/a/manifest.json","outputs":{"videos":3}}`
+const successSummary = `{"reason":"Completed","expressions":3,"manifest":"/data/ns/a/manifest.json","outputs":{"videos":3}}`
 
 var _ = Describe("VideoTask", func() {
 	It("runs one Job per attempt with the runner's spec and gives the runner access to the API", func(ctx context.Context) {
@@ -83,7 +83,7 @@ var _ = Describe("VideoTask", func() {
 			haveCondition(tasksv1.ConditionRunning, "False"),
 			HaveField("CompletionTime", Not(BeNil())),
 			HaveField("Result", Equal(&tasksv1.TaskResult{Expressions: 3, Manifest: "ns/a/manifest.json",
-				Outputs: map[string]int32{"videos": 3}}))))
+				Outputs: map[string]int32{"clips": 0, "slides": 0, "videos": 3, "shorts": 0}}))))
 		Eventually(eventReasons).WithArguments(ctx, task).Should(ContainElements(
 			"Normal JobCreated", "Normal PodRunning", "Normal Completed"))
 		Consistently(jobNames(ctx, task)).Should(Equal([]string{"success-vt-1"}))

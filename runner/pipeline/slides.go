@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/cleanup"
 	"github.com/langflix/langflix-operator/runner/failure"
 	"github.com/langflix/langflix-operator/runner/fsutil"
@@ -20,18 +21,21 @@ import (
 	"github.com/langflix/langflix-operator/runner/slides"
 )
 
-// Slide output formats.
+// Slide output formats: the API's.
 const (
-	FormatPNG = "png"
-	FormatMP4 = "mp4"
+	FormatPNG = string(tasksv1.SlideFormatPNG)
+	FormatMP4 = string(tasksv1.SlideFormatMP4)
 )
 
-// Bounds of a slide's size: below the minimum nothing readable fits, above the maximum is a typo. Sizes
-// must be even for H.264's 4:2:0 chroma.
+// A slide's size is bounded like a SlideTask's (the API's constants): below the minimum nothing readable
+// fits, above the maximum is a typo. Sizes must be even for H.264's 4:2:0 chroma.
 const (
-	minSlideSide = 160
-	maxSlideSide = 3840
+	minSlideSide = tasksv1.MinSlideSide
+	maxSlideSide = tasksv1.MaxSlideSide
 )
+
+// maxSlideDuration bounds one slide video: a SlideTask's limit.
+const maxSlideDuration = tasksv1.MaxSlideDurationSeconds * time.Second
 
 // slideFrameRate matches the lesson videos, so slide videos can be joined with them.
 const slideFrameRate = media.OutputFrameRate
@@ -76,7 +80,7 @@ func RunSlides(d *Deadline, cfg SlidesConfig) (res *Result, err error) {
 		cfg.Progress = progress.Nop()
 	}
 	defer func() { cfg.Progress.Done(err) }()
-	if err := checkSlidesConfig(cfg); err != nil {
+	if err := CheckSlides(cfg); err != nil {
 		return &Result{}, err
 	}
 	renderer, err := slides.NewRenderer(cfg.FontPath)
@@ -141,7 +145,9 @@ func RunSlides(d *Deadline, cfg SlidesConfig) (res *Result, err error) {
 	return res, err
 }
 
-func checkSlidesConfig(cfg SlidesConfig) error {
+// CheckSlides checks what can be checked of a slides configuration before anything is rendered: content,
+// format, size and duration. Failures are invalid input.
+func CheckSlides(cfg SlidesConfig) error {
 	if len(cfg.Contents) == 0 {
 		return failure.Invalid("no slide content given")
 	}
@@ -161,8 +167,8 @@ func checkSlidesConfig(cfg SlidesConfig) error {
 			return failure.Invalid("--%s %d: want an even number of pixels from %d to %d", side.name, side.v, minSlideSide, maxSlideSide)
 		}
 	}
-	if cfg.Format == FormatMP4 && (cfg.Duration <= 0 || cfg.Duration > time.Hour) {
-		return failure.Invalid("--duration %s: want more than 0 and at most 1h", cfg.Duration)
+	if cfg.Format == FormatMP4 && (cfg.Duration <= 0 || cfg.Duration > maxSlideDuration) {
+		return failure.Invalid("--duration %s: want more than 0 and at most %s", cfg.Duration, maxSlideDuration)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/cache"
 	"github.com/langflix/langflix-operator/runner/cleanup"
 	"github.com/langflix/langflix-operator/runner/expressions"
@@ -113,21 +114,22 @@ type Result struct {
 	Manifest *manifest.Manifest
 	// ManifestRef is the manifest's location in the terms of VideoConfig.Out; empty when none was written.
 	ManifestRef string
-	Outputs     manifest.Outputs
+	Outputs     runnerv1.Outputs
 }
 
-// Termination builds the termination message of a run that ended with err.
-func (r *Result) Termination(err error) manifest.Termination {
-	t := manifest.Termination{Reason: manifest.ReasonCompleted, Manifest: r.ManifestRef, Outputs: r.Outputs}
+// Termination builds the termination message (the runner contract's) of a run that ended with err.
+func (r *Result) Termination(err error) runnerv1.TerminationMessage {
+	outputs := r.Outputs
+	t := runnerv1.TerminationMessage{Reason: runnerv1.ReasonCompleted, Manifest: r.ManifestRef, Outputs: &outputs}
 	if r.Manifest != nil {
-		t.Expressions = len(r.Manifest.Expressions)
+		t.Expressions = int32(len(r.Manifest.Expressions))
 		t.Partial = r.Manifest.Status == manifest.Partial
 	}
 	if err != nil {
-		t.Reason, t.Message = string(failure.ReasonOf(err)), err.Error()
+		t.Reason, t.Message = failure.ReasonOf(err), err.Error()
 	} else {
 		t.Message = fmt.Sprintf("%d expressions: %d clips, %d slides, %d videos, %d shorts",
-			t.Expressions, t.Outputs.Clips, t.Outputs.Slides, t.Outputs.Videos, t.Outputs.Shorts)
+			t.Expressions, outputs.Clips, outputs.Slides, outputs.Videos, outputs.Shorts)
 	}
 	return t
 }

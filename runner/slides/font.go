@@ -14,11 +14,13 @@ import (
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/font/sfnt"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/failure"
 )
 
-// FontEnv names the environment variable that points at the font to use when no explicit path is given.
-const FontEnv = "LANGFLIX_FONT"
+// FontEnv names the environment variable that points at the font to use when no explicit path is given
+// (the runner contract's EnvFont).
+const FontEnv = runnerv1.EnvFont
 
 // probeRune must have a glyph in any font we accept: slides carry Korean translations, and a font without
 // Hangul would draw empty boxes that nobody notices until a learner does.

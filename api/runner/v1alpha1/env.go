@@ -26,6 +26,9 @@ const (
 	EnvRedisURL = "LANGFLIX_REDIS_URL"
 	// EnvLLMAPIKey is the LLM API key, set from a Secret reference: the key never appears in the Job.
 	EnvLLMAPIKey = "LANGFLIX_LLM_API_KEY"
+	// EnvFont (runner-local, never set by the operator) is a font file that can draw Korean, used when
+	// --font is not given, before fontconfig is asked.
+	EnvFont = "LANGFLIX_FONT"
 )
 
 // Paths inside the runner container.
