@@ -21,7 +21,8 @@ import (
 
 	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
-	"github.com/langflix/langflix-operator/controllers"
+	"github.com/langflix/langflix-operator/controllers/cleanuppolicy"
+	"github.com/langflix/langflix-operator/controllers/task"
 )
 
 // Scheme knows the built-in kinds and the tasks.langflix.io kinds.
@@ -122,7 +123,7 @@ func SetupControllers(mgr ctrl.Manager, opts Options) error {
 		{tasksv1.KindSlideTask, func() tasksv1.Task { return &tasksv1.SlideTask{} }},
 	}
 	for _, k := range kinds {
-		r := &controllers.TaskReconciler{
+		r := &task.Reconciler{
 			Client:                  mgr.GetClient(),
 			APIReader:               mgr.GetAPIReader(),
 			Recorder:                recorder,
@@ -136,7 +137,7 @@ func SetupControllers(mgr ctrl.Manager, opts Options) error {
 			return fmt.Errorf("set up %s controller: %w", k.kind, err)
 		}
 	}
-	cleanup := &controllers.CleanupPolicyReconciler{
+	cleanup := &cleanuppolicy.Reconciler{
 		Client:    mgr.GetClient(),
 		APIReader: mgr.GetAPIReader(),
 		Recorder:  recorder,

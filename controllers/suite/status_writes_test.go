@@ -69,10 +69,10 @@ var _ = Describe("Task status writes", func() {
 		}).Should(Equal(before.ResourceVersion))
 		writes := apiRequests.Count("PATCH", statusPath)
 		for i := range 3 {
-			reconciles := mgrLog.Reconciles("VideoTask", task)
+			reconciles := mgrLog.Reconciles(tasksv1.KindVideoTask, task)
 			patch := client.RawPatch(types.MergePatchType, fmt.Appendf(nil, `{"metadata":{"annotations":{"test.langflix.io/touch":"%d"}}}`, i))
 			Expect(k8sClient.Patch(ctx, job.DeepCopy(), patch)).To(Succeed())
-			Eventually(mgrLog.Reconciles).WithArguments("VideoTask", task).Should(BeNumerically(">", reconciles),
+			Eventually(mgrLog.Reconciles).WithArguments(tasksv1.KindVideoTask, task).Should(BeNumerically(">", reconciles),
 				"touching the Job triggers a reconcile of its task")
 		}
 		var after tasksv1.VideoTask

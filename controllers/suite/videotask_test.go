@@ -14,6 +14,7 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/test/testutil"
 )
@@ -27,10 +28,10 @@ var _ = Describe("VideoTask", func() {
 
 		job := waitForJob(ctx, task, "episode-vt-1")
 		Expect(job.OwnerReferences).To(ConsistOf(And(
-			HaveField("Kind", "VideoTask"), HaveField("Name", "episode"), HaveField("UID", task.UID),
+			HaveField("Kind", tasksv1.KindVideoTask), HaveField("Name", "episode"), HaveField("UID", task.UID),
 			HaveField("Controller", ptr.To(true)))))
 		Expect(job.Labels).To(Equal(map[string]string{
-			tasksv1.LabelTask: "episode", tasksv1.LabelKind: "VideoTask", tasksv1.LabelAttempt: "1",
+			tasksv1.LabelTask: "episode", tasksv1.LabelKind: tasksv1.KindVideoTask, tasksv1.LabelAttempt: "1",
 			tasksv1.LabelManagedBy: tasksv1.ManagedByValue,
 		}))
 		Expect(job.Spec.ActiveDeadlineSeconds).To(Equal(ptr.To[int64](30 * 60)))
@@ -43,8 +44,10 @@ var _ = Describe("VideoTask", func() {
 		Expect(pod.Containers).To(HaveLen(1))
 		Expect(pod.Containers[0].Image).To(Equal(runnerConfig.Image))
 		Expect(pod.Containers[0].ImagePullPolicy).To(Equal(runnerConfig.PullPolicy))
-		Expect(pod.Containers[0].Args).To(ContainElements("video", "--video=input/episode.mkv",
-			"--subtitles=input/episode.srt", "--out="+ns+"/episode/", "--target-language=ko", "--max-expressions=5"))
+		arg := func(name, value string) string { return "--" + name + "=" + value }
+		Expect(pod.Containers[0].Args).To(ContainElements(runnerv1.CommandVideo, arg(runnerv1.FlagVideo, "input/episode.mkv"),
+			arg(runnerv1.FlagSubtitles, "input/episode.srt"), arg(runnerv1.FlagOut, ns+"/episode/"),
+			arg(runnerv1.FlagTargetLanguage, "ko"), arg(runnerv1.FlagMaxExpressions, "5")))
 		Expect(pod.Containers[0].SecurityContext.ReadOnlyRootFilesystem).To(Equal(ptr.To(true)))
 		Expect(pod.Containers[0].VolumeMounts).To(ContainElements(
 			corev1.VolumeMount{Name: "storage", MountPath: "/data"}, corev1.VolumeMount{Name: "tmp", MountPath: "/tmp"}))
