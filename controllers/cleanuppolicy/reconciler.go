@@ -4,6 +4,7 @@ package cleanuppolicy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -20,6 +21,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+	"github.com/langflix/langflix-operator/controllers/internal/conditions"
 	"github.com/langflix/langflix-operator/controllers/internal/jobs"
 	"github.com/langflix/langflix-operator/controllers/internal/kubewrite"
 	"github.com/langflix/langflix-operator/controllers/internal/metrics"
@@ -35,8 +37,11 @@ type Reconciler struct {
 	Runner    runnerpod.Config
 }
 
-// Reconcile gets the policy, syncs its CronJob, observes the last run and writes status once.
-func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+// Reconcile gets the policy, syncs its CronJob and observes its last run. Once the policy was read, its
+// status is written exactly once, at the end, whatever happened (deferred, as cluster-api does): a step
+// that failed leaves its reason and the API server's message in the conditions, and its error is returned
+// for backoff.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, retErr error) {
 	var policy tasksv1.CleanupPolicy
 	if err := r.Client.Get(ctx, req.NamespacedName, &policy); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
@@ -46,25 +51,41 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return ctrl.Result{}, nil
 	}
 	ctx = klog.NewContext(ctx, klog.FromContext(ctx).WithValues("cleanupPolicy", klog.KObj(&policy)))
+	now := r.Clock.Now()
 
 	obs := cleanupObservation{}
+	defer func() {
+		desired := computeCleanupStatus(&policy, obs, now)
+		if retErr != nil {
+			conditions.SetStepError(&desired.Conditions, policy.Generation, now, retErr)
+		}
+		if err := r.writeStatus(ctx, &policy, desired, retErr); err != nil {
+			retErr = errors.Join(retErr, err)
+		}
+	}()
+
 	var err error
 	obs.cronJob, obs.syncErr, err = r.syncCronJob(ctx, &policy)
 	if err != nil {
-		return ctrl.Result{}, err
+		return ctrl.Result{}, conditions.Step(tasksv1.ReasonCronJobSyncFailed, err)
 	}
-	if err := r.observeLastRun(ctx, &policy, &obs); err != nil {
-		return ctrl.Result{}, err
+	return ctrl.Result{}, r.observeLastRun(ctx, &policy, &obs)
+}
+
+// writeStatus writes the desired status when it differs from the current one, then emits the events of
+// the change: such an event is only ever sent for a status that was stored.
+func (r *Reconciler) writeStatus(ctx context.Context, p *tasksv1.CleanupPolicy, desired tasksv1.CleanupPolicyStatus, stepErr error) error {
+	if equality.Semantic.DeepEqual(p.Status, desired) {
+		return nil
 	}
-	desired := computeCleanupStatus(&policy, obs, r.Clock.Now())
-	if equality.Semantic.DeepEqual(policy.Status, desired) {
-		return ctrl.Result{}, nil
+	if err := kubewrite.ApplyStatus(ctx, r.Client, p, cleanupKind, &desired); err != nil {
+		return err
 	}
-	if err := kubewrite.ApplyStatus(ctx, r.Client, &policy, cleanupKind, &desired); err != nil {
-		return ctrl.Result{}, err
+	r.recordTransition(p, desired)
+	if stepErr != nil {
+		r.Recorder.Eventf(p, nil, corev1.EventTypeWarning, conditions.StepReason(stepErr), "Reconcile", "%s", conditions.Message(stepErr))
 	}
-	r.recordTransition(&policy, desired)
-	return ctrl.Result{}, nil
+	return nil
 }
 
 // syncCronJob creates or updates the policy's CronJob. A rejection by the API server for invalid content is
@@ -128,7 +149,7 @@ func (r *Reconciler) observeLastRun(ctx context.Context, p *tasksv1.CleanupPolic
 	var list batchv1.JobList
 	if err := r.Client.List(ctx, &list, client.InNamespace(p.Namespace),
 		client.MatchingLabels{tasksv1.LabelTask: p.Name, tasksv1.LabelKind: cleanupKind}); err != nil {
-		return fmt.Errorf("list cleanup Jobs: %w", err)
+		return conditions.Step(tasksv1.ReasonListJobsFailed, fmt.Errorf("list cleanup Jobs: %w", err))
 	}
 	for i := range list.Items {
 		job := &list.Items[i]
@@ -146,7 +167,7 @@ func (r *Reconciler) observeLastRun(ctx context.Context, p *tasksv1.CleanupPolic
 	var pods corev1.PodList
 	if err := r.APIReader.List(ctx, &pods, client.InNamespace(p.Namespace),
 		client.MatchingLabels{batchv1.JobNameLabel: obs.lastJob.Name}); err != nil {
-		return fmt.Errorf("list pods of Job %s: %w", obs.lastJob.Name, err)
+		return conditions.Step(tasksv1.ReasonListPodsFailed, fmt.Errorf("list pods of Job %s: %w", obs.lastJob.Name, err))
 	}
 	obs.lastTermination = jobs.TerminationFromPods(pods.Items)
 	return nil

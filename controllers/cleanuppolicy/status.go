@@ -3,12 +3,10 @@ package cleanuppolicy
 import (
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	batchv1 "k8s.io/api/batch/v1"
 
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+	"github.com/langflix/langflix-operator/controllers/internal/conditions"
 	"github.com/langflix/langflix-operator/controllers/internal/jobs"
 )
 
@@ -28,17 +26,16 @@ type cleanupObservation struct {
 func computeCleanupStatus(p *tasksv1.CleanupPolicy, obs cleanupObservation, now time.Time) tasksv1.CleanupPolicyStatus {
 	st := *p.Status.DeepCopy()
 	st.ObservedGeneration = p.Generation
-	ready := metav1.Condition{Type: tasksv1.ConditionReady, ObservedGeneration: p.Generation, LastTransitionTime: metav1.NewTime(now)}
 	switch {
 	case obs.syncErr != nil:
-		ready.Status, ready.Reason, ready.Message = metav1.ConditionFalse, tasksv1.ReasonCronJobInvalid, obs.syncErr.Error()
+		// Only a change of the spec can fix what the API server rejected.
+		conditions.SetSummary(&st.Conditions, p.Generation, now, conditions.Stalled, tasksv1.ReasonCronJobInvalid, obs.syncErr.Error())
 	case obs.cronJob != nil:
-		ready.Status, ready.Reason = metav1.ConditionTrue, tasksv1.ReasonCronJobReady
-		ready.Message = "CronJob " + obs.cronJob.Name + " runs on schedule " + obs.cronJob.Spec.Schedule
+		conditions.SetSummary(&st.Conditions, p.Generation, now, conditions.Ready, tasksv1.ReasonCronJobReady,
+			"CronJob "+obs.cronJob.Name+" runs on schedule "+obs.cronJob.Spec.Schedule)
 	default:
-		ready.Status, ready.Reason, ready.Message = metav1.ConditionFalse, tasksv1.ReasonJobMissing, "the CronJob is not created yet"
+		conditions.SetSummary(&st.Conditions, p.Generation, now, conditions.Reconciling, tasksv1.ReasonJobMissing, "the CronJob is not created yet")
 	}
-	meta.SetStatusCondition(&st.Conditions, ready)
 
 	if obs.cronJob != nil {
 		st.CronJobName = obs.cronJob.Name

@@ -35,10 +35,30 @@ func TestComputeCleanupStatus(t *testing.T) {
 	}
 	ready := metav1.Condition{Type: tasksv1.ConditionReady, Status: metav1.ConditionTrue, Reason: tasksv1.ReasonCronJobReady,
 		Message: "CronJob nightly-cleanup runs on schedule 0 2 * * *", ObservedGeneration: 4}
+	// kstatus is the Reconciling and Stalled conditions beside Ready.
+	kstatus := func(reconciling bool, reconcilingReason string, stalled bool, stalledReason, message string) []metav1.Condition {
+		status := func(b bool) metav1.ConditionStatus {
+			if b {
+				return metav1.ConditionTrue
+			}
+			return metav1.ConditionFalse
+		}
+		rMsg, sMsg := "", ""
+		if reconciling {
+			rMsg = message
+		}
+		if stalled {
+			sMsg = message
+		}
+		return []metav1.Condition{
+			{Type: tasksv1.ConditionReconciling, Status: status(reconciling), Reason: reconcilingReason, Message: rMsg, ObservedGeneration: 4},
+			{Type: tasksv1.ConditionStalled, Status: status(stalled), Reason: stalledReason, Message: sMsg, ObservedGeneration: 4},
+		}
+	}
 	withSchedule := func(st tasksv1.CleanupPolicyStatus) tasksv1.CleanupPolicyStatus {
 		st.ObservedGeneration, st.CronJobName = 4, "nightly-cleanup"
 		st.LastScheduleTime, st.LastSuccessfulTime = at(-time.Hour), at(-59*time.Minute)
-		st.Conditions = []metav1.Condition{ready}
+		st.Conditions = append([]metav1.Condition{ready}, kstatus(false, tasksv1.ReasonFinished, false, tasksv1.ReasonNotStalled, "")...)
 		return st
 	}
 	earlierRun := &tasksv1.CleanupRun{JobName: "nightly-cleanup-29000000", Succeeded: true, FilesDeleted: 9, CompletionTime: at(-24 * time.Hour)}
@@ -51,19 +71,20 @@ func TestComputeCleanupStatus(t *testing.T) {
 	}{
 		{
 			name: "CronJob not created yet",
-			want: tasksv1.CleanupPolicyStatus{ObservedGeneration: 4, Conditions: []metav1.Condition{{
+			want: tasksv1.CleanupPolicyStatus{ObservedGeneration: 4, Conditions: append([]metav1.Condition{{
 				Type: tasksv1.ConditionReady, Status: metav1.ConditionFalse, Reason: tasksv1.ReasonJobMissing,
 				Message: "the CronJob is not created yet", ObservedGeneration: 4,
-			}}},
+			}}, kstatus(true, tasksv1.ReasonJobMissing, false, tasksv1.ReasonNotStalled, "the CronJob is not created yet")...)},
 		},
 		{
 			name: "API server rejected the CronJob",
 			obs:  cleanupObservation{syncErr: errors.New(`CronJob.batch "nightly-cleanup" is invalid: spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus`)},
-			want: tasksv1.CleanupPolicyStatus{ObservedGeneration: 4, Conditions: []metav1.Condition{{
+			want: tasksv1.CleanupPolicyStatus{ObservedGeneration: 4, Conditions: append([]metav1.Condition{{
 				Type: tasksv1.ConditionReady, Status: metav1.ConditionFalse, Reason: tasksv1.ReasonCronJobInvalid,
 				Message:            `CronJob.batch "nightly-cleanup" is invalid: spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus`,
 				ObservedGeneration: 4,
-			}}},
+			}}, kstatus(false, tasksv1.ReasonFinished, true, tasksv1.ReasonCronJobInvalid,
+				`CronJob.batch "nightly-cleanup" is invalid: spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus`)...)},
 		},
 		{
 			name: "CronJob in place, no run yet",

@@ -49,6 +49,7 @@ func planTask(task tasksv1.Task, obs taskObservation, now time.Time) taskPlan {
 	plan := taskPlan{}
 
 	if st.Phase.IsFinished() {
+		setSummary(&st, now)
 		plan.status = st
 		plan.deleteTask, plan.requeueAfter = ttlExpiry(tmpl, st, now)
 		return plan
@@ -65,8 +66,24 @@ func planTask(task tasksv1.Task, obs taskObservation, now time.Time) taskPlan {
 	default:
 		planActiveJob(&plan, &st, obs.job, suspended, now)
 	}
+	setSummary(&st, now)
 	plan.status = st
 	return plan
+}
+
+// setSummary writes the Ready, Reconciling and Stalled conditions of the phase, so GitOps tools see a task
+// that still works as in progress, a succeeded one as current and a failed one as failed.
+func setSummary(st *tasksv1.TaskStatus, now time.Time) {
+	state := conditions.Reconciling
+	switch st.Phase {
+	case tasksv1.TaskSucceeded:
+		state = conditions.Ready
+	case tasksv1.TaskFailed:
+		state = conditions.Stalled
+	case tasksv1.TaskCancelled:
+		state = conditions.Idle
+	}
+	conditions.SetSummary(&st.Conditions, st.ObservedGeneration, now, state, st.Reason, st.Message)
 }
 
 // planWithoutJob handles a task whose current attempt has no Job: the first attempt, or a Job that was

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	batchv1 "k8s.io/api/batch/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
@@ -33,6 +34,10 @@ type planSummary struct {
 func summarize(p taskPlan) planSummary {
 	conds := map[string]metav1.ConditionStatus{}
 	for _, c := range p.status.Conditions {
+		switch c.Type {
+		case tasksv1.ConditionReady, tasksv1.ConditionReconciling, tasksv1.ConditionStalled:
+			continue // the summary conditions follow the phase; TestPlanTaskSummary pins them
+		}
 		conds[c.Type] = c.Status
 	}
 	return planSummary{
@@ -366,10 +371,63 @@ func TestPlanTaskStatus(t *testing.T) {
 			{Type: tasksv1.ConditionSuspended, Status: "False", Reason: tasksv1.ReasonNotSuspended, ObservedGeneration: 3, LastTransitionTime: *at(-time.Minute)},
 			// Changed status: stamped with the plan's clock.
 			{Type: tasksv1.ConditionRunning, Status: "True", Reason: tasksv1.ReasonPodRunning, ObservedGeneration: 3, LastTransitionTime: *at(0)},
+			// The summary for GitOps tools: still working.
+			{Type: tasksv1.ConditionReady, Status: "False", Reason: tasksv1.ReasonPodRunning, Message: "attempt 1 is running", ObservedGeneration: 3, LastTransitionTime: *at(0)},
+			{Type: tasksv1.ConditionReconciling, Status: "True", Reason: tasksv1.ReasonPodRunning, Message: "attempt 1 is running", ObservedGeneration: 3, LastTransitionTime: *at(0)},
+			{Type: tasksv1.ConditionStalled, Status: "False", Reason: tasksv1.ReasonNotStalled, ObservedGeneration: 3, LastTransitionTime: *at(0)},
 		},
 	}
 	if diff := cmp.Diff(want, plan.status); diff != "" {
 		t.Errorf("status mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestPlanTaskSummary pins the Ready, Reconciling and Stalled conditions of every phase: a task that works
+// is Reconciling, a succeeded one Ready, a failed one Stalled, a suspended one none of them.
+func TestPlanTaskSummary(t *testing.T) {
+	running := tasksv1.TaskStatus{Phase: tasksv1.TaskRunning, Attempts: 1, StartTime: at(-time.Minute)}
+	tests := []struct {
+		name   string
+		task   *tasksv1.VideoTask
+		obs    func(task *tasksv1.VideoTask) taskObservation
+		want   map[string]metav1.ConditionStatus
+		reason string
+	}{
+		{"queued", planTestTask(tasksv1.TaskStatus{}), func(*tasksv1.VideoTask) taskObservation { return taskObservation{} },
+			map[string]metav1.ConditionStatus{"Ready": "False", "Reconciling": "True", "Stalled": "False"}, tasksv1.ReasonJobCreated},
+		{"running", planTestTask(running), func(task *tasksv1.VideoTask) taskObservation {
+			return taskObservation{attempt: 1, job: attemptJob(task, tasksv1.KindVideoTask, 1, jobReady)}
+		}, map[string]metav1.ConditionStatus{"Ready": "False", "Reconciling": "True", "Stalled": "False"}, tasksv1.ReasonPodRunning},
+		{"waiting for a retry", planTestTask(running), func(task *tasksv1.VideoTask) taskObservation {
+			return taskObservation{attempt: 1, job: attemptJob(task, tasksv1.KindVideoTask, 1, jobFailed(t0, batchv1.JobReasonBackoffLimitExceeded, "")),
+				termination: terminated(1, crashMessage)}
+		}, map[string]metav1.ConditionStatus{"Ready": "False", "Reconciling": "True", "Stalled": "False"}, tasksv1.ReasonRetryScheduled},
+		{"succeeded", planTestTask(running), func(task *tasksv1.VideoTask) taskObservation {
+			return taskObservation{attempt: 1, job: attemptJob(task, tasksv1.KindVideoTask, 1, jobComplete(t0)), termination: terminated(0, successMessage)}
+		}, map[string]metav1.ConditionStatus{"Ready": "True", "Reconciling": "False", "Stalled": "False"}, tasksv1.ReasonCompleted},
+		{"failed", planTestTask(running), func(task *tasksv1.VideoTask) taskObservation {
+			return taskObservation{attempt: 1, job: attemptJob(task, tasksv1.KindVideoTask, 1, jobFailed(t0, batchv1.JobReasonBackoffLimitExceeded, "")),
+				termination: terminated(2, invalidMessage)}
+		}, map[string]metav1.ConditionStatus{"Ready": "False", "Reconciling": "False", "Stalled": "True"}, tasksv1.ReasonInvalidInput},
+		{"suspended", planTestTask(tasksv1.TaskStatus{}, suspended), func(*tasksv1.VideoTask) taskObservation { return taskObservation{} },
+			map[string]metav1.ConditionStatus{"Ready": "False", "Reconciling": "False", "Stalled": "False"}, tasksv1.ReasonSuspended},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st := planTask(tc.task, tc.obs(tc.task), t0).status
+			got := map[string]metav1.ConditionStatus{}
+			for _, c := range st.Conditions {
+				switch c.Type {
+				case tasksv1.ConditionReady, tasksv1.ConditionReconciling, tasksv1.ConditionStalled:
+					got[c.Type] = c.Status
+					if c.ObservedGeneration != tc.task.Generation {
+						t.Errorf("%s observes generation %d, want %d", c.Type, c.ObservedGeneration, tc.task.Generation)
+					}
+				}
+			}
+			diffField(t, "summary conditions", tc.want, got)
+			diffField(t, "Ready's reason", tc.reason, meta.FindStatusCondition(st.Conditions, tasksv1.ConditionReady).Reason)
+		})
 	}
 }
 

@@ -5,8 +5,10 @@ package task
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -21,6 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+	"github.com/langflix/langflix-operator/controllers/internal/conditions"
 	"github.com/langflix/langflix-operator/controllers/internal/jobs"
 	"github.com/langflix/langflix-operator/controllers/internal/kubewrite"
 	"github.com/langflix/langflix-operator/controllers/internal/metrics"
@@ -47,39 +50,91 @@ type Reconciler struct {
 	MaxConcurrentReconciles int
 }
 
-// Reconcile follows the task's life: get it, handle deletion, observe its Jobs, plan, act, write status once.
-func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+// Reconcile follows the task's life: get it, handle deletion, observe its Jobs, plan, act. Once the task
+// was read, its status is written exactly once, at the end, whatever happened (deferred, as cluster-api
+// does): the planned status, or the current one when no plan was made, with the failed step's reason and
+// the API server's message when a step failed. The step's error is returned too, for backoff.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, retErr error) {
 	task := r.NewTask()
 	if err := r.Client.Get(ctx, req.NamespacedName, task); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	log := klog.FromContext(ctx).WithValues(r.Kind, klog.KObj(task))
 	ctx = klog.NewContext(ctx, log)
+	now := r.Clock.Now()
+
+	// status is what the deferred write stores; a plan replaces it. gone is set once the task is deleted or
+	// released to deletion, when there is nothing left to write to.
+	status := *task.GetTaskStatus().DeepCopy()
+	status.Progress = nil
+	gone := false
+	defer func() {
+		if gone {
+			return
+		}
+		desired := withStepError(status, task.GetGeneration(), now, retErr)
+		if err := r.writeStatus(ctx, task, desired, retErr); err != nil {
+			retErr = errors.Join(retErr, err)
+		}
+	}()
 
 	if !task.GetDeletionTimestamp().IsZero() {
-		return ctrl.Result{}, r.finalize(ctx, task)
+		err := r.finalize(ctx, task)
+		gone = err == nil
+		return ctrl.Result{}, err
 	}
 	if err := r.ensureFinalizer(ctx, task); err != nil {
 		return ctrl.Result{}, err
 	}
-
 	obs, err := r.observe(ctx, task)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	plan := planTask(task, obs, r.Clock.Now())
+	plan := planTask(task, obs, now)
+	status = plan.status
 
 	if plan.deleteTask {
 		log.V(2).Info("Deleting task: ttlSecondsAfterFinished passed")
-		return ctrl.Result{}, client.IgnoreNotFound(r.Client.Delete(ctx, task, client.PropagationPolicy("Background")))
+		err := client.IgnoreNotFound(r.Client.Delete(ctx, task, client.PropagationPolicy("Background")))
+		gone = err == nil
+		return ctrl.Result{}, conditions.Step(tasksv1.ReasonDeleteExpiredFailed,
+			errorf(err, "delete %s after ttlSecondsAfterFinished", klog.KObj(task)))
 	}
 	if err := r.act(ctx, task, obs, plan); err != nil {
 		return ctrl.Result{}, err
 	}
-	if err := r.writeStatus(ctx, task, plan.status); err != nil {
-		return ctrl.Result{}, err
-	}
 	return ctrl.Result{RequeueAfter: plan.requeueAfter}, nil
+}
+
+// withStepError puts a failed step into the status the reconcile writes. A task that still works shows
+// the step in its reason and message (an attempt whose Job could not be created is Pending, not Queued),
+// and in Ready/Reconciling, or Stalled when the API server rejected the request as invalid. A finished
+// task keeps its outcome; Reconciling says what the operator still tries (deleting it after its TTL).
+func withStepError(st tasksv1.TaskStatus, generation int64, now time.Time, err error) tasksv1.TaskStatus {
+	if err == nil {
+		return st
+	}
+	st.ObservedGeneration = generation
+	reason, message := conditions.StepReason(err), conditions.Message(err)
+	if st.Phase.IsFinished() {
+		conditions.Set(&st.Conditions, generation, now, tasksv1.ConditionReconciling, true, reason, message)
+		return st
+	}
+	switch reason {
+	case tasksv1.ReasonCreateJobFailed, tasksv1.ReasonRunnerAccessFailed:
+		st.Phase = tasksv1.TaskPending
+	}
+	st.Reason, st.Message = reason, message
+	conditions.SetStepError(&st.Conditions, generation, now, err)
+	return st
+}
+
+// errorf wraps err with a description of the step; a nil err stays nil.
+func errorf(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
 }
 
 // observe lists the task's Jobs and, when the current attempt finished, reads its runner's exit.
@@ -87,7 +142,7 @@ func (r *Reconciler) observe(ctx context.Context, task tasksv1.Task) (taskObserv
 	var list batchv1.JobList
 	if err := r.Client.List(ctx, &list, client.InNamespace(task.GetNamespace()),
 		client.MatchingLabels{tasksv1.LabelTask: task.GetName(), tasksv1.LabelKind: r.Kind}); err != nil {
-		return taskObservation{}, fmt.Errorf("list Jobs of %s: %w", klog.KObj(task), err)
+		return taskObservation{}, conditions.Step(tasksv1.ReasonListJobsFailed, fmt.Errorf("list Jobs of %s: %w", klog.KObj(task), err))
 	}
 	obs := taskObservation{attempt: task.GetTaskStatus().Attempts}
 	byAttempt := map[int32]*batchv1.Job{}
@@ -108,7 +163,7 @@ func (r *Reconciler) observe(ctx context.Context, task tasksv1.Task) (taskObserv
 		var pods corev1.PodList
 		if err := r.APIReader.List(ctx, &pods, client.InNamespace(task.GetNamespace()),
 			client.MatchingLabels{batchv1.JobNameLabel: obs.job.Name}); err != nil {
-			return taskObservation{}, fmt.Errorf("list pods of Job %s: %w", obs.job.Name, err)
+			return taskObservation{}, conditions.Step(tasksv1.ReasonListPodsFailed, fmt.Errorf("list pods of Job %s: %w", obs.job.Name, err))
 		}
 		obs.termination = jobs.TerminationFromPods(pods.Items)
 	}
@@ -122,7 +177,7 @@ func (r *Reconciler) act(ctx context.Context, task tasksv1.Task, obs taskObserva
 			obs.job.Spec.Suspend = plan.suspendJob
 		})
 		if err != nil {
-			return err
+			return conditions.Step(tasksv1.ReasonSuspendJobFailed, err)
 		}
 	}
 	if !plan.createJob {
@@ -130,7 +185,7 @@ func (r *Reconciler) act(ctx context.Context, task tasksv1.Task, obs taskObserva
 	}
 	if task.GetTemplate().ServiceAccountName == "" {
 		if err := runnerpod.EnsureAccess(ctx, r.Client, task.GetNamespace(), r.Runner); err != nil {
-			return err
+			return conditions.Step(tasksv1.ReasonRunnerAccessFailed, err)
 		}
 	}
 	job := jobForTask(task, r.Kind, plan.status.Attempts, r.Runner)
@@ -139,7 +194,7 @@ func (r *Reconciler) act(ctx context.Context, task tasksv1.Task, obs taskObserva
 			// Created before a restart or not yet in the cache: the deterministic name makes this a no-op.
 			return nil
 		}
-		return fmt.Errorf("create Job %s: %w", job.Name, err)
+		return conditions.Step(tasksv1.ReasonCreateJobFailed, fmt.Errorf("create Job %s: %w", job.Name, err))
 	}
 	klog.FromContext(ctx).V(2).Info("Created Job", "job", klog.KObj(job), "attempt", plan.status.Attempts)
 	// Reported here, where the Job is known to be new. Judging from a status diff instead would report the
@@ -154,7 +209,8 @@ func (r *Reconciler) ensureFinalizer(ctx context.Context, task tasksv1.Task) err
 	if controllerutil.ContainsFinalizer(task, taskFinalizer) {
 		return nil
 	}
-	return kubewrite.Patch(ctx, r.Client, task, "add finalizer to", func() { controllerutil.AddFinalizer(task, taskFinalizer) })
+	return conditions.Step(tasksv1.ReasonFinalizerFailed,
+		kubewrite.Patch(ctx, r.Client, task, "add finalizer to", func() { controllerutil.AddFinalizer(task, taskFinalizer) }))
 }
 
 // finalize deletes the task's Jobs (their pods follow through garbage collection, which stops the runner)
@@ -167,10 +223,10 @@ func (r *Reconciler) finalize(ctx context.Context, task tasksv1.Task) error {
 		client.MatchingLabels{tasksv1.LabelTask: task.GetName(), tasksv1.LabelKind: r.Kind},
 		client.PropagationPolicy("Background"))
 	if err != nil {
-		return fmt.Errorf("delete Jobs of %s: %w", klog.KObj(task), err)
+		return conditions.Step(tasksv1.ReasonFinalizerFailed, fmt.Errorf("delete Jobs of %s: %w", klog.KObj(task), err))
 	}
 	err = kubewrite.Patch(ctx, r.Client, task, "remove finalizer from", func() { controllerutil.RemoveFinalizer(task, taskFinalizer) })
-	return client.IgnoreNotFound(err)
+	return conditions.Step(tasksv1.ReasonFinalizerFailed, client.IgnoreNotFound(err))
 }
 
 // SetupWithManager watches tasks of this kind and the Jobs they own.

@@ -7,13 +7,15 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+	"github.com/langflix/langflix-operator/controllers/internal/conditions"
 	"github.com/langflix/langflix-operator/controllers/internal/kubewrite"
 	"github.com/langflix/langflix-operator/controllers/internal/metrics"
 )
 
-// writeStatus writes the planned status when it differs from the current one (progress aside), then emits
-// the events of the phase transition: such an event is only ever sent for a status that was stored.
-func (r *Reconciler) writeStatus(ctx context.Context, task tasksv1.Task, desired tasksv1.TaskStatus) error {
+// writeStatus writes the desired status when it differs from the current one (progress aside), then emits
+// the events of the change: such an event is only ever sent for a status that was stored. stepErr is the
+// failed step of this reconcile, if any.
+func (r *Reconciler) writeStatus(ctx context.Context, task tasksv1.Task, desired tasksv1.TaskStatus, stepErr error) error {
 	current := task.GetTaskStatus().DeepCopy()
 	current.Progress = nil
 	if equality.Semantic.DeepEqual(*current, desired) {
@@ -23,6 +25,11 @@ func (r *Reconciler) writeStatus(ctx context.Context, task tasksv1.Task, desired
 		return err
 	}
 	r.recordTransition(task, *current, desired)
+	if stepErr != nil {
+		// Written once per change of status, so a step that keeps failing does not flood the events.
+		r.Recorder.Eventf(task, nil, corev1.EventTypeWarning, conditions.StepReason(stepErr), "Reconcile", "%s",
+			conditions.Message(stepErr))
+	}
 	return nil
 }
 
