@@ -8,13 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/cleanup"
 	"github.com/langflix/langflix-operator/runner/failure"
-	"github.com/langflix/langflix-operator/runner/fsutil"
 	"github.com/langflix/langflix-operator/runner/manifest"
 	"github.com/langflix/langflix-operator/runner/media"
 	"github.com/langflix/langflix-operator/runner/progress"
@@ -36,9 +34,6 @@ const (
 
 // maxSlideDuration bounds one slide video: a SlideTask's limit.
 const maxSlideDuration = tasksv1.MaxSlideDurationSeconds * time.Second
-
-// slideFrameRate matches the lesson videos, so slide videos can be joined with them.
-const slideFrameRate = media.OutputFrameRate
 
 // StageRender is the slides command's only stage.
 const StageRender = "render"
@@ -217,48 +212,20 @@ func orEmpty(s []string) []string {
 }
 
 // slideVideo encodes png as a still video of the configured duration with the spoken expression (or
-// silence), in the lesson videos' format.
+// silence), in the lesson videos' format. Both tools run through runner/media, in their own process groups.
 func (s *slidesRun) slideVideo(c slides.Content, png, dst string) error {
 	ctx := s.d.Soft()
-	duration := seconds(s.cfg.Duration)
-	audioIn := []string{"-f", "lavfi", "-i", "anullsrc=r=" + strconv.Itoa(media.OutputSampleRate) + ":cl=stereo"}
+	audio := ""
 	if s.espeak != "" {
-		wav := filepath.Join(s.cfg.WorkDir, filepath.Base(dst)+".wav")
-		defer os.Remove(wav)
-		if err := runTool(ctx, s.espeak, "-v", orDefault(s.cfg.Voice, "en"), "-w", wav, "--", c.Expression); err != nil {
-			return fmt.Errorf("speak %q: %w", c.Expression, err)
+		audio = filepath.Join(s.cfg.WorkDir, filepath.Base(dst)+".wav")
+		defer os.Remove(audio)
+		voice := s.cfg.Voice
+		if voice == "" {
+			voice = "en"
 		}
-		audioIn = []string{"-i", wav}
+		if err := media.Speak(ctx, s.espeak, voice, c.Expression, audio); err != nil {
+			return err
+		}
 	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return fmt.Errorf("create folder for %s: %w", dst, err)
-	}
-	tmp := fsutil.TempPath(dst)
-	args := []string{"-hide_banner", "-nostdin", "-nostats", "-loglevel", "warning", "-y",
-		"-loop", "1", "-framerate", strconv.Itoa(slideFrameRate), "-t", duration, "-i", png}
-	args = append(args, audioIn...)
-	args = append(args,
-		"-filter_complex", "[0:v]setsar=1,format=yuv420p[v];[1:a]aresample="+strconv.Itoa(media.OutputSampleRate)+
-			",aformat=sample_fmts=fltp:channel_layouts=stereo,apad,atrim=duration="+duration+"[a]",
-		"-map", "[v]", "-map", "[a]", "-t", duration, "-r", strconv.Itoa(slideFrameRate),
-		"-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-tune", "stillimage",
-		"-c:a", "aac", "-b:a", "160k", "-movflags", "+faststart", tmp)
-	if err := runTool(ctx, orDefault(s.cfg.Tools.FFmpeg, "ffmpeg"), args...); err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	if err := fsutil.Commit(tmp, dst); err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	return nil
-}
-
-func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) }
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
+	return s.cfg.Tools.BuildStill(ctx, media.StillSpec{Image: png, Audio: audio, Duration: s.cfg.Duration, Dst: dst})
 }
