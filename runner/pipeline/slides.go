@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/cleanup"
 	"github.com/langflix/langflix-operator/runner/failure"
@@ -152,18 +153,18 @@ func CheckSlides(cfg SlidesConfig) error {
 		}
 	}
 	if cfg.Format != FormatPNG && cfg.Format != FormatMP4 {
-		return failure.Invalid("--format %q: want png or mp4", cfg.Format)
+		return failure.Invalid("--%s %q: want %s or %s", runnerv1.FlagFormat, cfg.Format, FormatPNG, FormatMP4)
 	}
 	for _, side := range []struct {
 		name string
 		v    int
-	}{{"width", cfg.Size.X}, {"height", cfg.Size.Y}} {
+	}{{runnerv1.FlagWidth, cfg.Size.X}, {runnerv1.FlagHeight, cfg.Size.Y}} {
 		if side.v < minSlideSide || side.v > maxSlideSide || side.v%2 != 0 {
 			return failure.Invalid("--%s %d: want an even number of pixels from %d to %d", side.name, side.v, minSlideSide, maxSlideSide)
 		}
 	}
 	if cfg.Format == FormatMP4 && (cfg.Duration <= 0 || cfg.Duration > maxSlideDuration) {
-		return failure.Invalid("--duration %s: want more than 0 and at most %s", cfg.Duration, maxSlideDuration)
+		return failure.Invalid("--%s %s: want more than 0 and at most %s", runnerv1.FlagDuration, cfg.Duration, maxSlideDuration)
 	}
 	return nil
 }

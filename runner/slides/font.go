@@ -47,14 +47,14 @@ var wellKnownFonts = []string{
 }
 
 // errNoFont is the message operators see; it tells them both ways out.
-const errNoFont = "no CJK font found: install fonts-noto-cjk or pass --font"
+const errNoFont = "no CJK font found: install fonts-noto-cjk or pass --" + runnerv1.FlagFont
 
 // FindFont locates a font that can draw Korean. An explicit path wins, then $LANGFLIX_FONT, then what
 // fontconfig offers for Noto Sans CJK KR, then a list of well-known install locations. A path given explicitly
 // (or through the environment) that is unusable is an error rather than silently replaced, because the caller
 // asked for that font.
 func FindFont(explicit string) (string, error) {
-	for _, requested := range []struct{ path, source string }{{explicit, "--font"}, {os.Getenv(FontEnv), FontEnv}} {
+	for _, requested := range []struct{ path, source string }{{explicit, "--" + runnerv1.FlagFont}, {os.Getenv(FontEnv), FontEnv}} {
 		if requested.path == "" {
 			continue
 		}
