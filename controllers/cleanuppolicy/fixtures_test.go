@@ -11,16 +11,12 @@ var (
 	testRunner            = fixtures.Runner
 	testNamespace         = fixtures.Namespace
 	runnerPod             = fixtures.RunnerPod
-	jobReady              = fixtures.JobReady
-	jobActiveNotReady     = fixtures.JobActiveNotReady
-	jobSuspended          = fixtures.JobSuspended
 	jobComplete           = fixtures.JobComplete
 	jobFailed             = fixtures.JobFailed
 	diffField             = fixtures.DiffField
 	assertHasArg          = fixtures.AssertHasArg
 	assertNoArg           = fixtures.AssertNoArg
 	assertRunnerPodBasics = fixtures.AssertRunnerPodBasics
-	envOf                 = fixtures.EnvOf
 	flag                  = fixtures.Flag
 	drain                 = fixtures.Drain
 	cleanupPolicy         = fixtures.CleanupPolicy

@@ -23,12 +23,10 @@ var (
 	jobFailed             = fixtures.JobFailed
 	diffField             = fixtures.DiffField
 	assertHasArg          = fixtures.AssertHasArg
-	assertNoArg           = fixtures.AssertNoArg
 	assertRunnerPodBasics = fixtures.AssertRunnerPodBasics
 	envOf                 = fixtures.EnvOf
 	flag                  = fixtures.Flag
 	drain                 = fixtures.Drain
-	cleanupPolicy         = fixtures.CleanupPolicy
 )
 
 type jobMod = fixtures.JobMod
