@@ -11,7 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 
-	"github.com/langflix/langflix-operator/controllers"
+	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
 )
 
 // Options are the manager's flags. Every flag can also come from the environment variable named in its
@@ -24,7 +24,7 @@ type Options struct {
 	Namespaces              []string
 	MaxConcurrentReconciles int
 	SyncPeriod              time.Duration
-	Runner                  controllers.RunnerConfig
+	Runner                  runnerpod.Config
 	KubeAPIQPS              float64
 	KubeAPIBurst            int
 }
@@ -47,12 +47,12 @@ func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
 	fs.StringVar(&memLimit, "runner-memory-limit", env("RUNNER_MEMORY_LIMIT", "2Gi"), "Default memory limit of runner pods. Env RUNNER_MEMORY_LIMIT.")
 	var cacheMode string
 	fs.StringVar(&o.Runner.Cache.SecretName, "redis-secret", env("REDIS_SECRET", ""), "Secret holding the Redis URL of the runners' result cache (empty: no cache); see --redis-secret-mode. Env REDIS_SECRET.")
-	fs.StringVar(&o.Runner.Cache.SecretKey, "redis-secret-key", env("REDIS_SECRET_KEY", controllers.DefaultCacheSecretKey), "Key of the Redis URL in --redis-secret. Env REDIS_SECRET_KEY.")
-	fs.StringVar(&cacheMode, "redis-secret-mode", env("REDIS_SECRET_MODE", string(controllers.CacheSecretCopy)), "Copy: --redis-secret lives in --operator-namespace and the operator keeps a copy in each task namespace; PerNamespace: each task namespace has its own Secret of that name. Env REDIS_SECRET_MODE.")
+	fs.StringVar(&o.Runner.Cache.SecretKey, "redis-secret-key", env("REDIS_SECRET_KEY", runnerpod.DefaultCacheSecretKey), "Key of the Redis URL in --redis-secret. Env REDIS_SECRET_KEY.")
+	fs.StringVar(&cacheMode, "redis-secret-mode", env("REDIS_SECRET_MODE", string(runnerpod.CacheSecretCopy)), "Copy: --redis-secret lives in --operator-namespace and the operator keeps a copy in each task namespace; PerNamespace: each task namespace has its own Secret of that name. Env REDIS_SECRET_MODE.")
 	fs.StringVar(&o.Runner.Cache.OperatorNamespace, "operator-namespace", env("POD_NAMESPACE", ""), "Namespace of the operator (where --redis-secret lives in Copy mode). Env POD_NAMESPACE.")
 	fs.BoolVar(&o.Runner.Cache.Shared, "cache-shared", env("CACHE_SHARED", "false") == "true", "Share cache entries between namespaces; by default each namespace has its own. Env CACHE_SHARED.")
-	fs.StringVar(&o.Runner.ServiceAccountName, "runner-service-account", env("RUNNER_SERVICE_ACCOUNT", controllers.DefaultRunnerServiceAccount), "ServiceAccount the operator creates for runners in each task namespace. Env RUNNER_SERVICE_ACCOUNT.")
-	fs.StringVar(&o.Runner.ClusterRoleName, "runner-cluster-role", env("RUNNER_CLUSTER_ROLE", controllers.DefaultRunnerClusterRole), "ClusterRole bound to the runner ServiceAccount. Env RUNNER_CLUSTER_ROLE.")
+	fs.StringVar(&o.Runner.ServiceAccountName, "runner-service-account", env("RUNNER_SERVICE_ACCOUNT", runnerpod.DefaultServiceAccount), "ServiceAccount the operator creates for runners in each task namespace. Env RUNNER_SERVICE_ACCOUNT.")
+	fs.StringVar(&o.Runner.ClusterRoleName, "runner-cluster-role", env("RUNNER_CLUSTER_ROLE", runnerpod.DefaultClusterRole), "ClusterRole bound to the runner ServiceAccount. Env RUNNER_CLUSTER_ROLE.")
 	fs.Float64Var(&o.KubeAPIQPS, "kube-api-qps", 50, "Client requests per second to the API server.")
 	fs.IntVar(&o.KubeAPIBurst, "kube-api-burst", 100, "Client request burst to the API server.")
 	if err := fs.Parse(args); err != nil {
@@ -70,13 +70,13 @@ func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
 	default:
 		return o, fmt.Errorf("--runner-image-pull-policy: %q is not Always, IfNotPresent or Never", pullPolicy)
 	}
-	switch m := controllers.CacheSecretMode(cacheMode); m {
-	case controllers.CacheSecretCopy, controllers.CacheSecretPerNamespace:
+	switch m := runnerpod.CacheSecretMode(cacheMode); m {
+	case runnerpod.CacheSecretCopy, runnerpod.CacheSecretPerNamespace:
 		o.Runner.Cache.Mode = m
 	default:
 		return o, fmt.Errorf("--redis-secret-mode: %q is not Copy or PerNamespace", cacheMode)
 	}
-	if o.Runner.Cache.SecretName != "" && o.Runner.Cache.Mode == controllers.CacheSecretCopy && o.Runner.Cache.OperatorNamespace == "" {
+	if o.Runner.Cache.SecretName != "" && o.Runner.Cache.Mode == runnerpod.CacheSecretCopy && o.Runner.Cache.OperatorNamespace == "" {
 		return o, fmt.Errorf("--redis-secret in Copy mode needs --operator-namespace (or env POD_NAMESPACE): the namespace the Secret is read from")
 	}
 	if o.Runner.Image == "" {

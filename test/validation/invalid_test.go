@@ -134,6 +134,9 @@ var _ = Describe("Invalid manifests", func() {
 			vt().TranslationSubtitles("file:///media/../proc/1/environ").Obj(), "spec.source.translationSubtitles", msgFileDots),
 		Entry("VideoTask with a percent-encoded file:// URL",
 			vt().Subtitles("file:///%70roc/self/environ").Obj(), "spec.source.subtitles", msgFileDots),
+		Entry("VideoTask with the LLM extractor and no model",
+			testutil.WithField(vt().Extractor(tasksv1alpha1.ExtractorLLM).LLM("https://llm.internal/v1", "m").Obj(), nil,
+				"spec", "expressions", "llm", "model"), "spec.expressions.llm.model", "Required value"),
 		Entry("VideoTask with a target language that is not an ISO 639 code",
 			vt().TargetLanguage("Korean").Obj(), "spec.targetLanguage", "should match"),
 
@@ -152,6 +155,8 @@ var _ = Describe("Invalid manifests", func() {
 			st().Content(nil).Obj(), "spec", msgOneOfContent),
 		Entry("SlideTask with an unknown format",
 			st().Format("gif").Obj(), "spec.format", `Unsupported value: "gif"`),
+		Entry("SlideTask with an odd width",
+			st().Size(1281, 720).Obj(), "spec.size.width", msgEven),
 		Entry("SlideTask narrower than 320 pixels",
 			st().Size(100, 720).Obj(), "spec.size.width", "should be greater than or equal to 320"),
 		Entry("SlideTask with an absolute output",
