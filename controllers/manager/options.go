@@ -4,6 +4,7 @@ package manager
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -27,6 +28,14 @@ type Options struct {
 	Runner                  runnerpod.Config
 	KubeAPIQPS              float64
 	KubeAPIBurst            int
+}
+
+// ParseOptions parses a manager command line (without the program name) exactly as Main does. Suites outside
+// this module's controllers use it to configure the operator the way its Deployment does, by flags.
+func ParseOptions(args []string) (Options, error) {
+	fs := flag.NewFlagSet("manager", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return parseOptions(fs, args)
 }
 
 // parseOptions reads flags, with environment variables as defaults.

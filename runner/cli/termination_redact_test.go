@@ -10,8 +10,8 @@ import (
 
 func TestRedactTermination(t *testing.T) {
 	in := runnerv1.TerminationMessage{Reason: runnerv1.ReasonInvalidInput,
-		Message:  `input https://bucket.example/ep.mp4?X-Amz-Signature=sig-secret refused: HTTP 403`,
-		Manifest: "s3://out/ep/manifest.json?endpoint=minio&token=tok-secret",
+		Message:       `input https://bucket.example/ep.mp4?X-Amz-Signature=sig-secret refused: HTTP 403`,
+		Manifest:      "s3://out/ep/manifest.json?endpoint=minio&token=tok-secret",
 		CleanupResult: &runnerv1.CleanupResult{ErrorSamples: []string{"open redis://:pw-secret@r:6379: refused"}}}
 	data := redactTermination(in).Encode()
 	for _, secret := range []string{"sig-secret", "tok-secret", "pw-secret"} {

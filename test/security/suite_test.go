@@ -36,7 +36,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
-	"github.com/langflix/langflix-operator/controllers"
 	"github.com/langflix/langflix-operator/controllers/manager"
 	"github.com/langflix/langflix-operator/test/testutil"
 )
@@ -164,21 +163,14 @@ func createSecrets(ctx context.Context) {
 	}
 }
 
-// operatorOptions are the production options of a namespaced install with a Redis cache in Copy mode.
-func operatorOptions() manager.Options {
-	runner := controllers.RunnerConfig{
-		Image:              "langflix-runner:security",
-		PullPolicy:         corev1.PullIfNotPresent,
-		ServiceAccountName: runnerAccount,
-		ClusterRoleName:    controllers.DefaultRunnerClusterRole,
-		Cache: controllers.RunnerCacheConfig{
-			SecretName: redisSecret, SecretKey: "url", Mode: controllers.CacheSecretCopy, OperatorNamespace: operatorNamespace,
-		},
-	}
-	return manager.Options{
-		MetricsAddr: "0", ProbeAddr: "0", MaxConcurrentReconciles: 2, SyncPeriod: 10 * time.Hour,
-		Namespaces: []string{teamA, teamB}, Runner: runner,
-	}
+// operatorFlags are the manager's flags of a namespaced install with a Redis cache in Copy mode, as the
+// chart renders them (metrics and probes off).
+var operatorFlags = []string{
+	"--metrics-bind-address=0", "--health-probe-bind-address=0", "--leader-elect=false",
+	"--max-concurrent-reconciles=2", "--namespaces=" + teamA + "," + teamB,
+	"--runner-image=langflix-runner:security", "--runner-service-account=" + runnerAccount,
+	"--redis-secret=" + redisSecret, "--redis-secret-key=url", "--redis-secret-mode=Copy",
+	"--operator-namespace=" + operatorNamespace,
 }
 
 // startOperator runs the production manager wiring as the operator's ServiceAccount.
@@ -187,7 +179,9 @@ func startOperator() {
 	ctrl.SetLogger(GinkgoLogr)
 	cfg := rest.CopyConfig(restCfg)
 	cfg.Impersonate = serviceAccountIdentity(operatorNamespace, operatorAccount, nil)
-	mgr, err := manager.NewManager(cfg, operatorOptions())
+	opts, err := manager.ParseOptions(operatorFlags)
+	Expect(err).NotTo(HaveOccurred())
+	mgr, err := manager.NewManager(cfg, opts)
 	Expect(err).NotTo(HaveOccurred())
 	ctx, cancel := context.WithCancel(context.Background())
 	stopOperator, operatorDone = cancel, make(chan error, 1)
