@@ -1,0 +1,52 @@
+package kubectlplugin
+
+import (
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/utils/clock"
+)
+
+// Options is what every subcommand shares: kubectl's connection flags, the terminal streams and the clock.
+type Options struct {
+	// ConfigFlags are kubectl's standard flags (--kubeconfig, --context, -n, --server, ...).
+	ConfigFlags *genericclioptions.ConfigFlags
+	IOStreams   genericiooptions.IOStreams
+	// Clock stamps plain watch lines and counts ETAs down; tests pass a fake one.
+	Clock clock.PassiveClock
+	// IsTerminal reports whether IOStreams.Out is a terminal, which picks live bars over plain lines.
+	IsTerminal func() bool
+}
+
+// NewOptions returns the options of a real invocation.
+func NewOptions(streams genericiooptions.IOStreams, isTerminal func() bool) *Options {
+	return &Options{
+		ConfigFlags: genericclioptions.NewConfigFlags(true),
+		IOStreams:   streams,
+		Clock:       clock.RealClock{},
+		IsTerminal:  isTerminal,
+	}
+}
+
+// NewCommand builds `kubectl langflix` and its subcommands.
+func NewCommand(o *Options) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "kubectl-langflix",
+		Short: "Watch, inspect and retry langflix VideoTasks and SlideTasks",
+		Long: "kubectl langflix follows the operator's VideoTasks and SlideTasks from the terminal: live progress\n" +
+			"bars with an ETA, the runner log of the current attempt, and retries of finished tasks.",
+		Annotations: map[string]string{
+			// kubectl runs the binary kubectl-langflix as "kubectl langflix"; help and usage say so.
+			cobra.CommandDisplayNameAnnotation: "kubectl langflix",
+		},
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	cmd.SetIn(o.IOStreams.In)
+	cmd.SetOut(o.IOStreams.Out)
+	cmd.SetErr(o.IOStreams.ErrOut)
+	o.ConfigFlags.AddFlags(cmd.PersistentFlags())
+
+	cmd.AddCommand(newWatchCommand(o), newLogsCommand(o), newRetryCommand(o))
+	return cmd
+}
