@@ -18,6 +18,7 @@ GO_TEST_FLAGS ?= -count=1 -timeout=30m
 FUZZTIME ?= 10s
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/langflix/langflix-operator/runner/manifest.Version=$(VERSION)
+PLUGIN_LDFLAGS := -X github.com/langflix/langflix-operator/internal/kubectlplugin.Version=$(VERSION)
 
 .PHONY: all
 all: build
@@ -96,9 +97,14 @@ bench: ## Run the runner benchmark (cuts 5 clips from a 10-minute 720p video; pr
 ##@ Build
 
 .PHONY: build
-build: generate ## Build the manager and runner binaries into bin/.
+build: generate ## Build the manager, runner and kubectl-langflix plugin binaries into bin/.
 	go build -o $(BIN)/manager ./cmd/manager
 	go build -ldflags "$(LDFLAGS)" -o $(BIN)/langflix-runner ./cmd/runner
+	go build -ldflags "$(PLUGIN_LDFLAGS)" -o $(BIN)/kubectl-langflix ./cmd/kubectl-langflix
+
+.PHONY: plugin-dist
+plugin-dist: ## kubectl-langflix archives per OS/arch with sha256 and the krew manifest, in dist/plugin/.
+	hack/plugin-dist.sh
 
 .PHONY: run
 run: manifests generate ## Run the manager against the cluster in KUBECONFIG.

@@ -7,6 +7,10 @@ import (
 	"k8s.io/utils/clock"
 )
 
+// Version is the plugin's version, set at build time with
+// -ldflags "-X github.com/langflix/langflix-operator/internal/kubectlplugin.Version=v1.2.3".
+var Version = "dev"
+
 // Options is what every subcommand shares: kubectl's connection flags, the terminal streams and the clock.
 type Options struct {
 	// ConfigFlags are kubectl's standard flags (--kubeconfig, --context, -n, --server, ...).
@@ -39,6 +43,7 @@ func NewCommand(o *Options) *cobra.Command {
 			// kubectl runs the binary kubectl-langflix as "kubectl langflix"; help and usage say so.
 			cobra.CommandDisplayNameAnnotation: "kubectl langflix",
 		},
+		Version:       Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
