@@ -11,6 +11,8 @@ import (
 
 	"golang.org/x/term"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/klog/v2"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/langflix/langflix-operator/internal/kubectlplugin"
 )
@@ -18,6 +20,10 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+
+	// The controller-runtime client logs through klog to stderr, like kubectl, instead of warning that no
+	// logger was set.
+	ctrllog.SetLogger(klog.NewKlogr())
 
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 	isTerminal := func() bool { return term.IsTerminal(int(os.Stdout.Fd())) }

@@ -87,6 +87,13 @@ func (l *logsOptions) run(ctx context.Context, arg string) error {
 	if err != nil {
 		return err
 	}
+	st := task.GetTaskStatus()
+	// Say on stderr which pod the log is from, so the output stays the log alone.
+	fmt.Fprintf(l.IOStreams.ErrOut, "pod/%s of Job %s (attempt %d)\n", pod.Name, st.JobName, st.Attempts)
+	if !l.follow && pod.Spec.NodeName == "" {
+		// The API server answers a log request for an unscheduled pod with an empty log, not an error.
+		return fmt.Errorf("pod %s is not scheduled to a node yet, so it has no log; -f waits for it", pod.Name)
+	}
 	if l.follow && pod.Status.Phase == corev1.PodPending {
 		if pod, err = waitPodStarted(ctx, cs, pod, l.podTimeout); err != nil {
 			return err

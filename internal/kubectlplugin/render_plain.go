@@ -5,8 +5,6 @@ import (
 	"io"
 	"strings"
 	"time"
-
-	"k8s.io/utils/clock"
 )
 
 // plainMessageWidth bounds the runner's message in a plain line.
@@ -16,16 +14,16 @@ const plainMessageWidth = 120
 //
 //	12:00:09 videotask default/sintel Running 20% subtitles attempt 1/4 eta 16s: parsed 412 cues
 type plainRenderer struct {
-	out   io.Writer
-	clock clock.PassiveClock
+	out io.Writer
 }
 
-func newPlainRenderer(out io.Writer, clk clock.PassiveClock) *plainRenderer {
-	return &plainRenderer{out: out, clock: clk}
+func newPlainRenderer(out io.Writer) *plainRenderer {
+	return &plainRenderer{out: out}
 }
 
+// Update prints the change as of when it was observed, so the time and the ETA on a line agree.
 func (r *plainRenderer) Update(v taskView) {
-	fmt.Fprintln(r.out, plainLine(v, r.clock.Now()))
+	fmt.Fprintln(r.out, plainLine(v, v.EstimatedAt))
 }
 
 func (r *plainRenderer) Finish(bool) {}

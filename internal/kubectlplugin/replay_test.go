@@ -149,7 +149,7 @@ func TestWatchGoldenPlain(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {
 			got := replay(t, filepath.Join("testdata", tt.stream), func(w io.Writer, c *clocktesting.FakePassiveClock) renderer {
-				return newPlainRenderer(w, c)
+				return newPlainRenderer(w)
 			}, tt.onlyUnfinished)
 			goldenPath := filepath.Join("testdata", tt.golden)
 			if *update {

@@ -1,9 +1,12 @@
 package kubectlplugin
 
 import (
+	"flag"
+
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/klog/v2"
 	"k8s.io/utils/clock"
 )
 
@@ -51,6 +54,11 @@ func NewCommand(o *Options) *cobra.Command {
 	cmd.SetOut(o.IOStreams.Out)
 	cmd.SetErr(o.IOStreams.ErrOut)
 	o.ConfigFlags.AddFlags(cmd.PersistentFlags())
+	// -v sets the log verbosity as in kubectl (-v=6 shows the API requests), not the version.
+	klogFlags := flag.NewFlagSet("klog", flag.ContinueOnError)
+	klog.InitFlags(klogFlags)
+	cmd.PersistentFlags().AddGoFlag(klogFlags.Lookup("v"))
+	cmd.Flags().Bool("version", false, "print the version of kubectl-langflix")
 
 	cmd.AddCommand(newWatchCommand(o), newLogsCommand(o), newRetryCommand(o))
 	return cmd

@@ -109,25 +109,27 @@ func runDuration(s snapshot, now time.Time) (time.Duration, bool) {
 	return end.Sub(start), true
 }
 
+// tallyOrder is the order of the states in the tally line.
+var tallyOrder = []string{"Succeeded", "Failed", "deleted", "unfinished"}
+
 // tally is the last line of a summary of several tasks: "3 tasks: 2 Succeeded, 1 Failed".
 func tally(views []taskView) string {
 	counts := map[string]int{}
-	var order []string
 	for _, v := range views {
-		state := phaseLabel(v.snapshot)
-		if v.Deleted {
-			state = "deleted"
-		} else if !v.finished() {
-			state = "unfinished"
+		switch {
+		case v.Deleted:
+			counts["deleted"]++
+		case !v.finished():
+			counts["unfinished"]++
+		default:
+			counts[string(v.Phase)]++
 		}
-		if counts[state] == 0 {
-			order = append(order, state)
-		}
-		counts[state]++
 	}
-	parts := make([]string, 0, len(order))
-	for _, s := range order {
-		parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+	parts := make([]string, 0, len(tallyOrder))
+	for _, s := range tallyOrder {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
 	}
 	return fmt.Sprintf("%d tasks: %s", len(views), strings.Join(parts, ", "))
 }

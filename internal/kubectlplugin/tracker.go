@@ -8,7 +8,7 @@ import (
 )
 
 // taskView is what a renderer draws for one task: its latest snapshot and the time-left estimate as of
-// EstimatedAt (the watcher's clock when the estimate was made, so a bar can count down between reports).
+// EstimatedAt, the watcher's clock when it observed the change (so a bar can count down between reports).
 type taskView struct {
 	snapshot
 	// Left is the estimated time left of the current attempt; valid only when LeftKnown.

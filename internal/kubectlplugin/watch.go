@@ -104,7 +104,7 @@ func (w *watchOptions) run(ctx context.Context, arg string) error {
 
 	var r renderer
 	if w.plain || w.IsTerminal == nil || !w.IsTerminal() {
-		r = newPlainRenderer(w.IOStreams.Out, w.Clock)
+		r = newPlainRenderer(w.IOStreams.Out)
 	} else {
 		r = newBarsRenderer(barsOutput{Out: w.IOStreams.Out, ErrOut: w.IOStreams.ErrOut}, w.Clock)
 	}

@@ -15,8 +15,8 @@ import (
 	"github.com/langflix/langflix-operator/test/testutil"
 )
 
-// envtest has no kubelet, so no log can be read; these specs check that logs finds the right pod (the API
-// server names it when it refuses the log of a pod without a node) and explains why there is none.
+// envtest has no kubelet, so no log can be read; these specs check that logs finds the right pod and
+// explains why there is no log.
 var _ = Describe("kubectl langflix logs", func() {
 	It("explains a task without an attempt, a Job without pods, and a Job that is gone", func(ctx SpecContext) {
 		task := testutil.MakeVideoTask("waiting", ns).Obj()
@@ -34,7 +34,7 @@ var _ = Describe("kubectl langflix logs", func() {
 
 		Expect(k8sClient.Create(ctx, runnerJob("waiting-vt-1"))).To(Succeed())
 		_, err = runPlugin(ctx, "logs", "waiting", "-n", ns)
-		Expect(err).To(MatchError(ContainSubstring("Job waiting-vt-1 (attempt 1) has no pod yet (phase Queued)")))
+		Expect(err).To(MatchError(ContainSubstring("Job waiting-vt-1 (attempt 1) has no pod yet (phase Queued, WaitingForCapacity)")))
 	})
 
 	It("reads the newest pod of the current attempt's Job, chosen by the Job's controller-uid", func(ctx SpecContext) {
@@ -59,11 +59,13 @@ var _ = Describe("kubectl langflix logs", func() {
 		newer := runnerPod("sintel-vt-2-aaaaa", job.Spec.Template.Labels)
 		Expect(k8sClient.Create(ctx, newer)).To(Succeed())
 
-		_, err := runPlugin(ctx, "logs", "sintel", "-n", ns, "--tail", "5")
-		Expect(err).To(MatchError(And(
-			ContainSubstring("log of pod sintel-vt-2-aaaaa container runner"),
-			ContainSubstring("does not have a host assigned"), // the API server's words: no node, no log
-		)))
+		r := startPlugin(ctx, "logs", "sintel", "-n", ns, "--tail", "5")
+		Expect(r.Err()).To(MatchError("pod sintel-vt-2-aaaaa is not scheduled to a node yet, so it has no log; -f waits for it"))
+		Expect(string(r.ErrOut.Contents())).To(Equal("pod/sintel-vt-2-aaaaa of Job sintel-vt-2 (attempt 2)\n"))
+
+		// With -f it waits for the pod to start, and says when it gives up.
+		r = startPlugin(ctx, "logs", "sintel", "-n", ns, "-f", "--pod-running-timeout", "1s")
+		Expect(r.Err()).To(MatchError(ContainSubstring("pod sintel-vt-2-aaaaa did not start within 1s")))
 	})
 })
 

@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/langflix/langflix-operator/test/testutil"
 )
@@ -30,6 +31,7 @@ func TestKubectlPlugin(t *testing.T) {
 }
 
 var _ = BeforeSuite(func() {
+	ctrllog.SetLogger(GinkgoLogr)
 	SetDefaultEventuallyTimeout(testutil.Timeout)
 	SetDefaultEventuallyPollingInterval(testutil.Interval)
 

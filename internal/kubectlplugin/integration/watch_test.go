@@ -84,7 +84,7 @@ var _ = Describe("kubectl langflix watch", func() {
 		Expect(out).To(ContainSubstring("slidetask " + ns + "/ice: Failed (InvalidInput)"))
 		Expect(out).To(ContainSubstring("  logs         kubectl langflix logs slidetask/ice -n " + ns))
 		Expect(out).To(ContainSubstring("videotask " + ns + "/episode: Succeeded"))
-		Expect(out).To(ContainSubstring("2 tasks: 1 Failed, 1 Succeeded"))
+		Expect(out).To(ContainSubstring("2 tasks: 1 Succeeded, 1 Failed"))
 		Expect(out).NotTo(ContainSubstring("done-before"), "a task that finished before the watch is history, not work in flight")
 	})
 
