@@ -47,6 +47,11 @@ for platform in $PLATFORMS; do
   CGO_ENABLED=0 GOOS="$os" GOARCH="$arch" "$GO" build -trimpath \
     -ldflags "-s -w -X github.com/langflix/langflix-operator/internal/kubectlplugin.Version=$PLUGIN_VERSION" \
     -o "$stage/$bin" ./cmd/kubectl-langflix
+  # -X ignores a symbol that does not exist; a binary that runs here must report the version it was given.
+  if [[ "$os/$arch" == "$("$GO" env GOOS)/$("$GO" env GOARCH)" ]]; then
+    reported=$("$stage/$bin" --version)
+    [[ "$reported" == "kubectl langflix version $PLUGIN_VERSION" ]] || { echo "[plugin-dist] $bin reports '$reported'" >&2; exit 1; }
+  fi
   tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$EPOCH" -C "$stage" -cf - "$bin" |
     gzip -n -9 >"$DIST/$name.tar.gz"
   (cd "$DIST" && sha256sum "$name.tar.gz" >"$name.tar.gz.sha256")
