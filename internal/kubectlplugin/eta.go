@@ -7,6 +7,11 @@ import "time"
 // clip, short enough to follow the pipeline from a cheap stage (subtitles) into an expensive one (clips).
 const etaWindow = 8
 
+// etaMinSpan is how much of the runner's time the window must cover before an estimate is shown. The first
+// reports of a run jump (probe and subtitles take a second, then the clips take minutes), and a rate from
+// them promises seconds for a run of minutes.
+const etaMinSpan = 10 * time.Second
+
 // progressSample is one progress report: the percent the runner wrote and its status.progress.updateTime.
 type progressSample struct {
 	Percent int32
@@ -20,19 +25,26 @@ type etaEstimator struct {
 	samples []progressSample
 }
 
-// Observe records a progress report. Reports without a timestamp, or not newer than the last one (the same
-// report delivered again with an operator-side status change), are ignored. A percent lower than the last
-// one means a new run started (another attempt, or a runner restart), so the history is dropped.
+// Observe records a progress report. Reports without a timestamp, or older than the last one (the same
+// report delivered again with an operator-side status change), are ignored. updateTime has a resolution of
+// one second, so a report in the same second as the last one but further along (the runner's final flush)
+// replaces it. A percent lower than the last one means a new run started (another attempt, or a runner
+// restart), so the history is dropped.
 func (e *etaEstimator) Observe(percent int32, at time.Time) {
 	if at.IsZero() {
 		return
 	}
 	if n := len(e.samples); n > 0 {
-		last := e.samples[n-1]
-		if !at.After(last.At) {
+		last := &e.samples[n-1]
+		switch {
+		case at.Before(last.At):
 			return
-		}
-		if percent < last.Percent {
+		case at.Equal(last.At):
+			if percent > last.Percent {
+				last.Percent = percent
+			}
+			return
+		case percent < last.Percent:
 			e.Reset()
 		}
 	}
@@ -45,8 +57,9 @@ func (e *etaEstimator) Observe(percent int32, at time.Time) {
 // Reset forgets the history, for a new attempt.
 func (e *etaEstimator) Reset() { e.samples = e.samples[:0] }
 
-// Estimate returns the time left after the latest report, and false when there is no rate yet: fewer than
-// two reports, or no percent gained over the window (a stage that reports messages without percent).
+// Estimate returns the time left after the latest report, and false when there is no rate yet: reports
+// spanning less than etaMinSpan, or no percent gained over the window (a stage that reports messages
+// without percent).
 func (e *etaEstimator) Estimate() (time.Duration, bool) {
 	n := len(e.samples)
 	if n == 0 {
@@ -62,7 +75,7 @@ func (e *etaEstimator) Estimate() (time.Duration, bool) {
 	first := e.samples[0]
 	gained := float64(last.Percent - first.Percent)
 	elapsed := last.At.Sub(first.At)
-	if gained <= 0 || elapsed <= 0 {
+	if gained <= 0 || elapsed < etaMinSpan {
 		return 0, false
 	}
 	left := float64(100-last.Percent) * float64(elapsed) / gained

@@ -40,12 +40,18 @@ func TestETAEstimate(t *testing.T) {
 		{name: "reset drops the history", observed: []obs{{10, at(0)}, {20, at(10)}}, reset: true,
 			after: []obs{{30, at(20)}}, wantOK: false},
 		{name: "reset then two reports", observed: []obs{{10, at(0)}, {20, at(10)}}, reset: true,
-			after: []obs{{30, at(20)}, {40, at(25)}}, want: 30 * time.Second, wantOK: true},
-		{name: "rounded to whole seconds", observed: []obs{{0, at(0)}, {3, at(1)}}, want: 32 * time.Second, wantOK: true},
+			after: []obs{{30, at(20)}, {40, at(30)}}, want: 60 * time.Second, wantOK: true},
+		{name: "rounded to whole seconds", observed: []obs{{0, at(0)}, {30, at(10)}}, want: 23 * time.Second, wantOK: true},
+		{name: "reports spanning less than etaMinSpan give no estimate yet",
+			observed: []obs{{0, at(0)}, {12, at(1)}, {14, at(5)}}, wantOK: false},
+		{name: "same second, further along: the later report wins", observed: []obs{{10, at(0)}, {98, at(20)}, {100, at(20)}},
+			want: 0, wantOK: true},
+		{name: "same second, not further along: ignored", observed: []obs{{10, at(0)}, {60, at(20)}, {50, at(20)}},
+			want: 16 * time.Second, wantOK: true},
 		{name: "window forgets the slow start",
-			observed: []obs{{0, at(0)}, {1, at(100)}, {2, at(101)}, {3, at(102)}, {4, at(103)}, {5, at(104)}, {6, at(105)},
-				{7, at(106)}, {8, at(107)}},
-			want: 92 * time.Second, wantOK: true},
+			observed: []obs{{0, at(0)}, {1, at(100)}, {2, at(102)}, {3, at(104)}, {4, at(106)}, {5, at(108)}, {6, at(110)},
+				{7, at(112)}, {8, at(114)}},
+			want: 184 * time.Second, wantOK: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

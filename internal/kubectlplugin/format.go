@@ -103,11 +103,14 @@ func detailLabel(s snapshot) string {
 	}
 }
 
-// outputsLabel prints result.outputs as "clips 5, slides 5, videos 5" in a stable order.
+// outputsLabel prints result.outputs as "clips 5, slides 5, videos 5" in a stable order, leaving out kinds
+// with no files (shorts when they were not asked for).
 func outputsLabel(outputs map[string]int32) string {
 	kinds := make([]string, 0, len(outputs))
-	for k := range outputs {
-		kinds = append(kinds, k)
+	for k, n := range outputs {
+		if n > 0 {
+			kinds = append(kinds, k)
+		}
 	}
 	sort.Strings(kinds)
 	parts := make([]string, 0, len(kinds))

@@ -134,8 +134,8 @@ func replay(t *testing.T, path string, newRenderer func(io.Writer, *clocktesting
 	return out.String()
 }
 
-// TestWatchGoldenPlain replays a recorded watch stream of two tasks through the plain (non-terminal)
-// renderer with a fake clock and compares every line with testdata/*.golden.
+// TestWatchGoldenPlain replays watch streams through the plain (non-terminal) renderer with a fake clock and
+// compares every line with testdata/*.golden.
 func TestWatchGoldenPlain(t *testing.T) {
 	tests := []struct {
 		stream, golden string
@@ -145,6 +145,11 @@ func TestWatchGoldenPlain(t *testing.T) {
 		{"two-tasks.stream.yaml", "two-tasks.plain.golden", true},
 		// Every task of the stream, as a watch of one named task tracks it whatever its phase.
 		{"two-tasks.stream.yaml", "two-tasks.all.golden", false},
+		// A real run: recorded on the cluster of `make demo` with `kubectl get videotasks -w
+		// --output-watch-events -o json` (managedFields removed) while `kubectl langflix retry sintel-demo`
+		// ran the real operator and runner over the demo film. It has a finished task from before the watch,
+		// several reports in one second, and the operator's brief Queued between Running and Succeeded.
+		{"sintel-demo.stream.json", "sintel-demo.plain.golden", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {

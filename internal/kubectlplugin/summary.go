@@ -68,8 +68,8 @@ func summaryRows(s snapshot) [][2]string {
 		if r.Expressions > 0 {
 			rows = append(rows, [2]string{"expressions", fmt.Sprint(r.Expressions)})
 		}
-		if len(r.Outputs) > 0 {
-			rows = append(rows, [2]string{"outputs", outputsLabel(r.Outputs)})
+		if outputs := outputsLabel(r.Outputs); outputs != "" {
+			rows = append(rows, [2]string{"outputs", outputs})
 		}
 		if r.Manifest != "" {
 			rows = append(rows, [2]string{"manifest", where(r.Manifest, s.Storage)})

@@ -2,6 +2,8 @@ package kubectlplugin
 
 import (
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	tasksv1alpha1 "github.com/langflix/langflix-operator/api/v1alpha1"
@@ -96,12 +98,14 @@ func (t *tracker) observe(s snapshot, now time.Time) (taskView, bool) {
 	return tt.view, !ok || visibleChange(prev, s)
 }
 
-// visibleChange reports whether anything a user sees differs between two snapshots of the same task.
-func visibleChange(a, b snapshot) bool {
-	return a.Phase != b.Phase || a.Attempts != b.Attempts || a.JobName != b.JobName ||
-		a.Progress.Percent != b.Progress.Percent || a.Progress.Stage != b.Progress.Stage ||
-		a.Progress.Message != b.Progress.Message || a.Reason != b.Reason || a.Message != b.Message ||
-		a.Deleted != b.Deleted
+// visibleChange reports whether anything a user sees differs between two snapshots of the same task:
+// what a line or a bar shows, except the ETA (which changes with every report) and the clock.
+func visibleChange(a, b snapshot) bool { return shownState(a) != shownState(b) }
+
+// shownState is what a user sees of a snapshot, as one comparable string.
+func shownState(s snapshot) string {
+	return strings.Join([]string{phaseLabel(s), percentStage(s), attemptLabel(s), s.Reason, s.Message,
+		detailLabel(s), s.NextRetryTime.String(), strconv.FormatBool(s.Deleted)}, "\x00")
 }
 
 // count returns how many tasks are tracked and how many of them are finished.

@@ -58,39 +58,14 @@ func newWatchCommand(o *Options) *cobra.Command {
 }
 
 func (w *watchOptions) run(ctx context.Context, arg string) error {
-	if arg != "" && w.allNamespaces {
-		return errors.New("watch takes a TASK or -A, not both")
-	}
-	kinds, err := parseKinds(w.kind)
-	if err != nil {
-		return err
-	}
-	selector, err := labels.Parse(w.selector)
-	if err != nil {
-		return fmt.Errorf("--selector: %w", err)
-	}
 	c, err := w.taskClient()
 	if err != nil {
 		return err
 	}
-	scope := watchScope{Kinds: kinds, Selector: selector}
-	if !w.allNamespaces {
-		if scope.Namespace, err = w.namespace(); err != nil {
-			return err
-		}
-	}
-	if arg != "" {
-		// Resolve the kind first, so a typo is an error now and not an empty watch.
-		task, err := findTask(ctx, c, kinds, scope.Namespace, arg)
-		if err != nil {
-			return err
-		}
-		scope.Kinds, scope.Name = []taskKind{kindOf(task)}, task.GetName()
-	} else if err := canList(ctx, c, scope); err != nil {
-		// The informers would retry a forbidden or unknown resource forever; say it now instead.
+	scope, err := w.resolveScope(ctx, c, arg)
+	if err != nil {
 		return err
 	}
-
 	if w.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, w.timeout)
@@ -102,13 +77,7 @@ func (w *watchOptions) run(ctx context.Context, arg string) error {
 	streamErr := make(chan error, 1)
 	go func() { streamErr <- streamTasks(ctx, c, scope, events) }()
 
-	var r renderer
-	if w.plain || w.IsTerminal == nil || !w.IsTerminal() {
-		r = newPlainRenderer(w.IOStreams.Out)
-	} else {
-		r = newBarsRenderer(barsOutput{Out: w.IOStreams.Out, ErrOut: w.IOStreams.ErrOut}, w.Clock)
-	}
-	res := followTasks(ctx, events, &follower{tracker: newTracker(scope.Name == ""), renderer: r, clock: w.Clock})
+	res := followTasks(ctx, events, &follower{tracker: newTracker(scope.Name == ""), renderer: w.renderer(), clock: w.Clock})
 	stop()
 	<-streamErr
 
@@ -118,6 +87,46 @@ func (w *watchOptions) run(ctx context.Context, arg string) error {
 	}
 	writeSummary(w.IOStreams.Out, res.views, w.Clock.Now())
 	return res.err(w.timeout)
+}
+
+// resolveScope turns the flags and the TASK argument into what to watch. A named task is looked up first,
+// so a typo is an error now and not an empty watch; a namespace is listed once, because the informers would
+// retry a forbidden or unknown resource forever.
+func (w *watchOptions) resolveScope(ctx context.Context, c client.Reader, arg string) (watchScope, error) {
+	if arg != "" && w.allNamespaces {
+		return watchScope{}, errors.New("watch takes a TASK or -A, not both")
+	}
+	kinds, err := parseKinds(w.kind)
+	if err != nil {
+		return watchScope{}, err
+	}
+	selector, err := labels.Parse(w.selector)
+	if err != nil {
+		return watchScope{}, fmt.Errorf("--selector: %w", err)
+	}
+	scope := watchScope{Kinds: kinds, Selector: selector}
+	if !w.allNamespaces {
+		if scope.Namespace, err = w.namespace(); err != nil {
+			return watchScope{}, err
+		}
+	}
+	if arg == "" {
+		return scope, canList(ctx, c, scope)
+	}
+	task, err := findTask(ctx, c, kinds, scope.Namespace, arg)
+	if err != nil {
+		return watchScope{}, err
+	}
+	scope.Kinds, scope.Name = []taskKind{kindOf(task)}, task.GetName()
+	return scope, nil
+}
+
+// renderer picks live bars on a terminal, plain lines elsewhere or with --plain.
+func (w *watchOptions) renderer() renderer {
+	if w.plain || w.IsTerminal == nil || !w.IsTerminal() {
+		return newPlainRenderer(w.IOStreams.Out)
+	}
+	return newBarsRenderer(barsOutput{Out: w.IOStreams.Out, ErrOut: w.IOStreams.ErrOut}, w.Clock)
 }
 
 // canList lists one task of each kind in scope, to fail fast on RBAC or a missing CRD.

@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -29,14 +30,15 @@ var _ = Describe("kubectl langflix watch", func() {
 		w.phase(ctx, tasksv1alpha1.TaskRunning, 1, "sintel-vt-1")
 		Eventually(r.Out).Should(gbytes.Say(`sintel Running attempt 1/4\n`))
 
-		// Reports 2s apart on the runner's clock: 10% -> 20% is 5%/s, so 80% left is 16s; 10% -> 60% in 4s is
-		// 12.5%/s, so 40% left is 3s.
+		// Reports 5s apart on the runner's clock. Two of them span less than the 10s an estimate needs;
+		// 10% -> 60% in 10s is 5%/s, so 40% left is 8s.
+		w.step = 5 * time.Second
 		w.progress(ctx, 10, "subtitles", "parsed 412 cues")
 		Eventually(r.Out).Should(gbytes.Say(`sintel Running 10% subtitles attempt 1/4: parsed 412 cues\n`))
 		w.progress(ctx, 20, "clips", "cutting clip 1 of 5")
-		Eventually(r.Out).Should(gbytes.Say(`sintel Running 20% clips attempt 1/4 eta 16s: cutting clip 1 of 5\n`))
+		Eventually(r.Out).Should(gbytes.Say(`sintel Running 20% clips attempt 1/4: cutting clip 1 of 5\n`))
 		w.progress(ctx, 60, "videos", "building video 3 of 5")
-		Eventually(r.Out).Should(gbytes.Say(`sintel Running 60% videos attempt 1/4 eta 3s: building video 3 of 5\n`))
+		Eventually(r.Out).Should(gbytes.Say(`sintel Running 60% videos attempt 1/4 eta 8s: building video 3 of 5\n`))
 
 		// A status write that changes nothing a user sees prints no line.
 		w.set(ctx, func(st *tasksv1alpha1.TaskStatus) { st.ObservedGeneration = 1 })
