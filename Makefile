@@ -109,8 +109,12 @@ bench: ## Run the runner benchmark (cuts 5 clips from a 10-minute 720p video; pr
 ##@ Build
 
 .PHONY: build
-build: generate ## Build the manager and runner binaries into bin/ (runner version stamped from git).
-	BIN=$(BIN) VERSION=$(VERSION) hack/build-binaries.sh
+build: generate ## Build the manager, runner and kubectl-langflix binaries into bin/ (versions stamped from git).
+	BIN=$(BIN) VERSION=$(VERSION) hack/build-binaries.sh manager runner plugin
+
+.PHONY: plugin-dist
+plugin-dist: ## kubectl-langflix archives per OS/arch with sha256 and the krew manifest, in dist/plugin/.
+	hack/plugin-dist.sh
 
 .PHONY: run
 run: manifests generate ## Run the manager against the cluster in KUBECONFIG.
