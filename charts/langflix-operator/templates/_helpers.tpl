@@ -211,7 +211,7 @@ may bind and of its Redis Secret copy follow runner.clusterRoleName and runner.s
 {{- end }}
 
 {{/*
-Name of the operator's copy of the Redis Secret in task namespaces (controllers/runner_cache.go).
+Name of the operator's copy of the Redis Secret in task namespaces (controllers/internal/runnerpod/cache.go).
 */}}
 {{- define "langflix-operator.cacheCopyName" -}}
 {{- printf "%s-cache" .Values.runner.serviceAccountName }}
