@@ -38,6 +38,7 @@ manifests: controller-gen ## Generate CRDs and RBAC from the API types and kubeb
 	$(CONTROLLER_GEN) rbac:roleName=langflix-operator crd paths="./api/..." paths="./controllers/task" paths="./controllers/cleanuppolicy" \
 		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
 	@if [ -d charts/langflix-operator/crds ]; then cp config/crd/bases/*.yaml charts/langflix-operator/crds/; fi
+	@mkdir -p charts/langflix-operator/files/admission && cp config/admission/*-policy.yaml charts/langflix-operator/files/admission/
 
 .PHONY: generate
 generate: controller-gen ## Generate deepcopy code.
@@ -71,9 +72,14 @@ ENVTEST_ASSETS = $(if $(KUBEBUILDER_ASSETS),$(KUBEBUILDER_ASSETS),$(shell hack/b
 
 .PHONY: test
 test: manifests generate vet envtest ## Run unit, envtest and runner tests (real kube-apiserver, ffmpeg, redis).
-	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go test $(GO_TEST_FLAGS) ./...
+	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go test $(GO_TEST_FLAGS) $$(go list ./... | grep -v '/test/security$$')
+	$(MAKE) test-security
 	cd hack/localnode && go test $(GO_TEST_FLAGS) ./...
 	$(MAKE) fuzz-short
+
+.PHONY: test-security
+test-security: envtest ## Security suite on envtest: every escalation attempt through a task ("N attempts, 0 succeeded").
+	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go test $(GO_TEST_FLAGS) ./test/security/ -v -args -ginkgo.no-color
 
 .PHONY: test-e2e
 test-e2e: ## End-to-end suite: own local cluster, helm install, real runner processes (E2E_KEEP_CLUSTER=1 keeps it).
