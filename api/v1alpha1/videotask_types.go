@@ -31,6 +31,17 @@ type VideoSource struct {
 // +kubebuilder:validation:Enum=beginner;intermediate;advanced;mixed
 type ExpressionLevel string
 
+const (
+	LevelBeginner     ExpressionLevel = "beginner"
+	LevelIntermediate ExpressionLevel = "intermediate"
+	LevelAdvanced     ExpressionLevel = "advanced"
+	// LevelMixed takes expressions of every level.
+	LevelMixed ExpressionLevel = "mixed"
+)
+
+// ExpressionLevels are the values of ExpressionLevel, in the order of the schema's enum.
+var ExpressionLevels = []ExpressionLevel{LevelBeginner, LevelIntermediate, LevelAdvanced, LevelMixed}
+
 // ExtractorType selects how expressions are found.
 // +kubebuilder:validation:Enum=Dictionary;LLM
 type ExtractorType string
@@ -44,20 +55,27 @@ const (
 
 // LLMSpec configures the LLM extractor.
 type LLMSpec struct {
-	// endpoint is the base URL of an OpenAI-compatible API; the runner posts to <endpoint>/chat/completions.
+	// endpoint is the base URL of an OpenAI-compatible API; the runner posts to <endpoint>/chat/completions
+	// with the API key as a bearer token, so it must be https://. Plain http:// is accepted only for loopback
+	// hosts (localhost, 127.x.x.x, [::1]) and cluster-local Service names (*.svc, *.svc.cluster.local), and
+	// only when the operator's installation allows it (admission.insecureLLMEndpoints).
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=2048
-	// +kubebuilder:validation:XValidation:rule="self.matches('^https?://[^ ]+$')",message="expressions.llm.endpoint must be an http:// or https:// URL"
+	// +kubebuilder:validation:XValidation:rule="self.matches('^https://[^ ]+$') || self.matches('^http://(localhost|127([.][0-9]{1,3}){3}|[[]::1[]]|([a-z0-9]([-a-z0-9]*[a-z0-9])?[.])+svc([.]cluster[.]local)?)(:[0-9]{1,5})?(/[^ ]*)?$')",message="expressions.llm.endpoint must be an https:// URL; http:// is accepted only for loopback hosts and cluster-local Service names (*.svc, *.svc.cluster.local)"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^[a-zA-Z]+://[^/?#]*@')",message="expressions.llm.endpoint must not carry credentials (user:password@host); put the key in apiKeySecretRef"
 	// +required
 	Endpoint string `json:"endpoint"`
 
-	// model is the model name sent with each request.
+	// model is the model name sent with each request, such as gpt-4o-mini. There is no default: models
+	// differ between providers.
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
-	// +optional
-	Model string `json:"model,omitempty"`
+	// +required
+	Model string `json:"model"`
 
 	// apiKeySecretRef names the Secret key that holds the API key. The key reaches the runner as an
-	// environment variable and never appears in status, events or logs.
+	// environment variable and never appears in status, events or logs. Only a user who may get that Secret
+	// may name it.
 	// +optional
 	APIKeySecretRef *SecretKeyRef `json:"apiKeySecretRef,omitempty"`
 }
@@ -141,6 +159,7 @@ type RenderSpec struct {
 
 // VideoTaskSpec is one run of the LangFlix pipeline over a video. It cannot change after creation, except
 // suspend and ttlSecondsAfterFinished.
+// +kubebuilder:validation:XValidation:rule="(has(self.expressions) && has(self.expressions.extractor) && self.expressions.extractor != 'Dictionary') || !has(self.targetLanguage) || self.targetLanguage == 'ko' || self.targetLanguage.startsWith('ko-')",message="spec.targetLanguage must be ko while spec.expressions.extractor is Dictionary: the built-in dictionary has Korean translations only; use the LLM extractor for other languages",fieldPath=".targetLanguage"
 // +kubebuilder:validation:XValidation:rule="self.source == oldSelf.source",message="spec.source is immutable: a VideoTask is one run; create a new task instead",fieldPath=".source"
 // +kubebuilder:validation:XValidation:rule="self.targetLanguage == oldSelf.targetLanguage",message="spec.targetLanguage is immutable: a VideoTask is one run; create a new task instead",fieldPath=".targetLanguage"
 // +kubebuilder:validation:XValidation:rule="self.expressions == oldSelf.expressions",message="spec.expressions is immutable: a VideoTask is one run; create a new task instead",fieldPath=".expressions"
@@ -155,7 +174,8 @@ type VideoTaskSpec struct {
 	// +required
 	Source VideoSource `json:"source"`
 
-	// targetLanguage is the learner's language, as an ISO 639 code; translations are in it.
+	// targetLanguage is the learner's language, as an ISO 639 code; translations are in it and the LLM
+	// extractor is asked for it. The Dictionary extractor has Korean (ko) only.
 	// +kubebuilder:default=ko
 	// +kubebuilder:validation:Pattern=`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`
 	// +optional
