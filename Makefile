@@ -59,6 +59,10 @@ lint: staticcheck ## Check formatting, go vet and staticcheck.
 	go vet ./...
 	$(STATICCHECK) ./...
 
+.PHONY: lint-api
+lint-api: golangci-kal ## Lint the API types in api/ with kube-api-linter (.golangci-kal.yml; not part of `make lint` yet).
+	"$$(hack/build-tools.sh path golangci-kal)" run --config .golangci-kal.yml ./api/...
+
 .PHONY: verify
 verify: manifests generate ## Fail when generated files are out of date.
 	@if [ -n "$$(git status --porcelain -- api config charts)" ]; then \
@@ -150,3 +154,21 @@ $(CONTROLLER_GEN):
 staticcheck: $(STATICCHECK)
 $(STATICCHECK):
 	GOBIN=$(dir $(STATICCHECK)) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+# kwok, Kueue and golangci-lint with kube-api-linter: built from the Go module proxy at pinned versions and cached
+# under $(LANGFLIX_CACHE)/tools by hack/build-tools.sh (a warm run takes well under a second).
+.PHONY: tools
+tools: ## Build (or find cached) kwok, the Kueue manager and golangci-lint with kube-api-linter.
+	@hack/build-tools.sh all >/dev/null
+
+.PHONY: kwok
+kwok: ## Build (or find cached) kwok, the simulated nodes and pods of the scale tests.
+	@hack/build-tools.sh kwok >/dev/null
+
+.PHONY: kueue
+kueue: ## Build (or find cached) the Kueue manager (run it with hack/kueue.sh start).
+	@hack/build-tools.sh kueue >/dev/null
+
+.PHONY: golangci-kal
+golangci-kal: ## Build (or find cached) golangci-lint v2 with the kube-api-linter module plugin compiled in.
+	@hack/build-tools.sh golangci-kal >/dev/null
