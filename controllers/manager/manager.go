@@ -4,8 +4,6 @@ import (
 	"flag"
 	"fmt"
 
-	batchv1 "k8s.io/api/batch/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -14,14 +12,13 @@ import (
 	"k8s.io/klog/v2/textlogger"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/controllers/cleanuppolicy"
+	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
 	"github.com/langflix/langflix-operator/controllers/task"
 )
 
@@ -71,24 +68,9 @@ func Main(args []string) int {
 // rest.Config so that they run exactly what production runs.
 func NewManager(cfg *rest.Config, opts Options) (ctrl.Manager, error) {
 	scheme := Scheme()
-	// Only the operator's own Jobs are cached: a cluster with many unrelated Jobs costs no operator memory.
-	managed := labels.SelectorFromSet(labels.Set{tasksv1.LabelManagedBy: tasksv1.ManagedByValue})
-	cacheOpts := cache.Options{
-		SyncPeriod: &opts.SyncPeriod,
-		ByObject: map[client.Object]cache.ByObject{
-			&batchv1.Job{}:     {Label: managed},
-			&batchv1.CronJob{}: {Label: managed},
-		},
-	}
-	if len(opts.Namespaces) > 0 {
-		cacheOpts.DefaultNamespaces = map[string]cache.Config{}
-		for _, ns := range opts.Namespaces {
-			cacheOpts.DefaultNamespaces[ns] = cache.Config{}
-		}
-	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                  scheme,
-		Cache:                   cacheOpts,
+		Cache:                   CacheOptions(opts),
 		Metrics:                 metricsserver.Options{BindAddress: opts.MetricsAddr},
 		HealthProbeBindAddress:  opts.ProbeAddr,
 		LeaderElection:          opts.LeaderElect,
@@ -122,6 +104,8 @@ func SetupControllers(mgr ctrl.Manager, opts Options) error {
 		{tasksv1.KindVideoTask, func() tasksv1.Task { return &tasksv1.VideoTask{} }},
 		{tasksv1.KindSlideTask, func() tasksv1.Task { return &tasksv1.SlideTask{} }},
 	}
+	// One Provisioner for both task kinds: a namespace gets its runner objects once.
+	provisioner := &runnerpod.Provisioner{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Config: opts.Runner, Clock: clock.RealClock{}}
 	for _, k := range kinds {
 		r := &task.Reconciler{
 			Client:                  mgr.GetClient(),
@@ -129,6 +113,7 @@ func SetupControllers(mgr ctrl.Manager, opts Options) error {
 			Recorder:                recorder,
 			Clock:                   clock.RealClock{},
 			Runner:                  opts.Runner,
+			Provisioner:             provisioner,
 			Kind:                    k.kind,
 			NewTask:                 k.new,
 			MaxConcurrentReconciles: opts.MaxConcurrentReconciles,

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -18,6 +19,7 @@ import (
 	"k8s.io/klog/v2"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -43,11 +45,18 @@ type Reconciler struct {
 	Recorder  events.EventRecorder
 	Clock     clock.PassiveClock
 	Runner    runnerpod.Config
+	// Provisioner gives a namespace the runner's ServiceAccount, RoleBinding and cache Secret before its
+	// first Job. The task kinds share one, so a namespace is provisioned once whatever kinds run in it; nil
+	// makes the reconciler use its own.
+	Provisioner *runnerpod.Provisioner
 	// Kind is "VideoTask" or "SlideTask"; NewTask returns an empty object of that kind.
 	Kind    string
 	NewTask func() tasksv1.Task
 	// MaxConcurrentReconciles bounds parallel reconciles of this kind.
 	MaxConcurrentReconciles int
+
+	ownProvisioner sync.Once
+	pending        pendingWrites
 }
 
 // Reconcile follows the task's life: get it, handle deletion, observe its Jobs, plan, act. Once the task
@@ -57,6 +66,9 @@ type Reconciler struct {
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, retErr error) {
 	task := r.NewTask()
 	if err := r.Client.Get(ctx, req.NamespacedName, task); err != nil {
+		if apierrors.IsNotFound(err) {
+			r.pending.forget(req.NamespacedName)
+		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	log := klog.FromContext(ctx).WithValues(r.Kind, klog.KObj(task))
@@ -183,12 +195,8 @@ func (r *Reconciler) act(ctx context.Context, task tasksv1.Task, obs taskObserva
 	if !plan.createJob {
 		return nil
 	}
-	if task.GetTemplate().ServiceAccountName == "" {
-		if err := runnerpod.EnsureAccess(ctx, r.Client, task.GetNamespace(), r.Runner); err != nil {
-			return conditions.Step(tasksv1.ReasonRunnerAccessFailed, err)
-		}
-	}
-	if err := runnerpod.EnsureCacheSecret(ctx, r.Client, r.APIReader, task.GetNamespace(), r.Runner); err != nil {
+	provisioner := r.provisioner()
+	if err := provisioner.Ensure(ctx, task.GetNamespace(), task.GetTemplate().ServiceAccountName == ""); err != nil {
 		return conditions.Step(tasksv1.ReasonRunnerAccessFailed, err)
 	}
 	job := jobForTask(task, r.Kind, plan.status.Attempts, r.Runner)
@@ -197,6 +205,9 @@ func (r *Reconciler) act(ctx context.Context, task tasksv1.Task, obs taskObserva
 			// Created before a restart or not yet in the cache: the deterministic name makes this a no-op.
 			return nil
 		}
+		// The namespace's runner objects may be what is wrong (deleted, or refused by a policy that checks
+		// them): the next attempt to create the Job provisions the namespace again.
+		provisioner.Forget(task.GetNamespace())
 		return conditions.Step(tasksv1.ReasonCreateJobFailed, fmt.Errorf("create Job %s: %w", job.Name, err))
 	}
 	klog.FromContext(ctx).V(2).Info("Created Job", "job", klog.KObj(job), "attempt", plan.status.Attempts)
@@ -206,6 +217,16 @@ func (r *Reconciler) act(ctx context.Context, task tasksv1.Task, obs taskObserva
 		"Created Job %s for attempt %d", job.Name, plan.status.Attempts)
 	metrics.TaskAttempts.WithLabelValues(r.Kind).Inc()
 	return nil
+}
+
+// provisioner is the shared Provisioner, or the reconciler's own when none was given.
+func (r *Reconciler) provisioner() *runnerpod.Provisioner {
+	r.ownProvisioner.Do(func() {
+		if r.Provisioner == nil {
+			r.Provisioner = &runnerpod.Provisioner{Client: r.Client, Reader: r.APIReader, Config: r.Runner, Clock: r.Clock}
+		}
+	})
+	return r.Provisioner
 }
 
 func (r *Reconciler) ensureFinalizer(ctx context.Context, task tasksv1.Task) error {
@@ -236,8 +257,8 @@ func (r *Reconciler) finalize(ctx context.Context, task tasksv1.Task) error {
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named(r.Kind).
-		For(r.NewTask()).
-		Owns(&batchv1.Job{}).
+		For(r.NewTask(), builder.WithPredicates(taskUpdates())).
+		Owns(&batchv1.Job{}, builder.WithPredicates(jobUpdates())).
 		WithOptions(controller.Options{MaxConcurrentReconciles: max(1, r.MaxConcurrentReconciles)}).
 		Complete(r)
 }

@@ -1,0 +1,623 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	authenticationv1 "k8s.io/api/authentication/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+)
+
+var metav1CreateOptions = metav1.CreateOptions{FieldManager: benchFieldManager}
+
+// bench is one run: the cluster, the chart, the manager process and the report.
+type bench struct {
+	cfg     config
+	c       *cluster
+	chart   *chart
+	audit   auditLog
+	rep     *report
+	machine *machine
+	mgr     *managerProcess
+
+	operatorUser string
+	leaderElect  bool
+	probeJob     *batchv1.Job
+	bare         phaseTimes
+	peakRSS      int64
+}
+
+// phaseTimes are a phase's durations from the start of its kubectl create.
+type phaseTimes struct{ create, exist, terminal time.Duration }
+
+const (
+	sectionDispatch = "1. Dispatch (kubectl create -f of N objects, from the command's start)"
+	sectionWrites   = "2. API writes"
+	sectionMemory   = "3. Manager memory (RSS from /proc)"
+	sectionRecon    = "4. Reconciles"
+	sectionRunner   = "6. Runner vs bare ffmpeg (make bench)"
+)
+
+// setup installs the chart (CRDs, RBAC, admission policies) and starts the manager as the chart's
+// ServiceAccount with the chart's flags.
+func (b *bench) setup(ctx context.Context) error {
+	if err := b.chart.install(ctx, b.c.client); err != nil {
+		return err
+	}
+	ns, sa := b.chart.managerServiceAccount()
+	b.operatorUser = "system:serviceaccount:" + ns + ":" + sa
+	tr, err := b.c.clientset.CoreV1().ServiceAccounts(ns).CreateToken(ctx, sa, &authenticationv1.TokenRequest{
+		Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: ptr.To[int64](48 * 3600)},
+	}, metav1CreateOptions)
+	if err != nil {
+		return fmt.Errorf("token for %s: %w", b.operatorUser, err)
+	}
+	kubeconfig := b.path("manager.kubeconfig")
+	if err := clientcmd.WriteToFile(clientcmdapi.Config{
+		Clusters:       map[string]*clientcmdapi.Cluster{"scale": {Server: b.c.cfg.Host, CertificateAuthorityData: b.c.cfg.CAData, CertificateAuthority: b.c.cfg.CAFile}},
+		AuthInfos:      map[string]*clientcmdapi.AuthInfo{"manager": {Token: tr.Status.Token}},
+		Contexts:       map[string]*clientcmdapi.Context{"scale": {Cluster: "scale", AuthInfo: "manager"}},
+		CurrentContext: "scale",
+	}, kubeconfig); err != nil {
+		return fmt.Errorf("manager kubeconfig: %w", err)
+	}
+	env, err := b.chart.managerEnv()
+	if err != nil {
+		return err
+	}
+	args := b.chart.managerArgs(fmt.Sprintf("127.0.0.1:%d", b.cfg.metricsPort), fmt.Sprintf("127.0.0.1:%d", b.cfg.probePort))
+	b.leaderElect = slices.Contains(args, "--leader-elect=true")
+	b.mgr = &managerProcess{
+		bin:        b.cfg.managerBin,
+		args:       args,
+		env:        append(env, "KUBECONFIG="+kubeconfig),
+		logPath:    b.path("manager.log"),
+		metricsURL: fmt.Sprintf("http://127.0.0.1:%d/metrics", b.cfg.metricsPort),
+		readyURL:   fmt.Sprintf("http://127.0.0.1:%d/readyz", b.cfg.probePort),
+	}
+	logf("manager: %s %s (as %s; log %s)", b.cfg.managerBin, strings.Join(args, " "), b.operatorUser, b.mgr.logPath)
+	return b.startManager(ctx)
+}
+
+func (b *bench) startManager(ctx context.Context) error {
+	if err := b.mgr.start(); err != nil {
+		return err
+	}
+	return b.mgr.waitReady(ctx, b.leaderElect)
+}
+
+func (b *bench) stopManager() {
+	if b.mgr != nil && b.mgr.cmd != nil {
+		b.peakRSS = max(b.peakRSS, b.mgr.rss.highWater())
+		b.mgr.stop()
+	}
+}
+
+// probe lets the operator create the Job of one task; the bare phase creates copies of it.
+func (b *bench) probe(ctx context.Context) error {
+	if err := b.c.createNamespace(ctx, probeNamespace); err != nil {
+		return err
+	}
+	task, ok := scaleTask("probe", probeNamespace).(client.Object)
+	if !ok {
+		return fmt.Errorf("probe task is not an object")
+	}
+	if err := b.c.client.Create(ctx, task); err != nil {
+		return fmt.Errorf("create probe task: %w", err)
+	}
+	err := waitFor(ctx, 2*time.Minute, "the probe task's Job", func() (bool, error) {
+		var jobs batchv1.JobList
+		if err := b.c.client.List(ctx, &jobs, client.InNamespace(probeNamespace)); err != nil {
+			return false, err
+		}
+		if len(jobs.Items) > 0 {
+			b.probeJob = &jobs.Items[0]
+		}
+		return b.probeJob != nil, nil
+	})
+	if err != nil {
+		return err
+	}
+	return b.c.deleteNamespace(ctx, probeNamespace, 5*time.Minute)
+}
+
+// barePhase creates N copies of the operator's Job with kubectl from one file and waits until all exist
+// and all completed.
+func (b *bench) barePhase(ctx context.Context) error {
+	if err := b.c.createNamespace(ctx, bareNamespace); err != nil {
+		return err
+	}
+	if sa := b.probeJob.Spec.Template.Spec.ServiceAccountName; sa != "" && sa != "default" {
+		obj := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: sa, Namespace: bareNamespace}}
+		if err := b.c.client.Create(ctx, obj); err != nil {
+			return fmt.Errorf("runner ServiceAccount for the bare Jobs: %w", err)
+		}
+	}
+	file := b.path("bare-jobs.yaml")
+	if err := writeManifests(file, b.cfg.n, func(i int) any { return bareJob(b.probeJob, taskName(i), bareNamespace) }); err != nil {
+		return err
+	}
+	tctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs, err := startTracker(tctx, b.c.dynamic, jobsResource, bareNamespace, b.cfg.n, "bare Jobs", jobOutcome)
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	create, err := b.c.kubectlCreate(ctx, file)
+	if err != nil {
+		return err
+	}
+	existAt, err := jobs.wait(ctx, false, b.cfg.timeout)
+	if err != nil {
+		return err
+	}
+	terminalAt, err := jobs.wait(ctx, true, b.cfg.timeout)
+	if err != nil {
+		return err
+	}
+	b.bare = phaseTimes{create: create, exist: existAt.Sub(t0), terminal: terminalAt.Sub(t0)}
+	_, _, failed := jobs.counts()
+	logf("bare: kubectl create %s, all %d Jobs exist after %s, all complete after %s (%d failed)",
+		seconds(create), b.cfg.n, seconds(b.bare.exist), seconds(b.bare.terminal), failed)
+	if failed > 0 {
+		b.rep.note("%d bare Jobs failed", failed)
+	}
+	cancel()
+	// The next phase runs on an API server without the bare objects, as the bare phase ran without tasks.
+	began := time.Now()
+	if err := b.c.deleteNamespace(ctx, bareNamespace, b.cfg.timeout); err != nil {
+		return err
+	}
+	logf("bare namespace deleted in %s", seconds(time.Since(began)))
+	return nil
+}
+
+// snapshot is the state of the counters at one moment.
+type snapshot struct {
+	at        time.Time
+	apiserver samples
+	manager   samples
+	audit     int64
+}
+
+func (b *bench) snapshot(ctx context.Context) (snapshot, error) {
+	s := snapshot{at: time.Now()}
+	var err error
+	if s.audit, err = b.audit.size(); err != nil {
+		return s, err
+	}
+	if s.apiserver, err = b.c.apiserverMetrics(ctx); err != nil {
+		return s, err
+	}
+	if s.manager, err = b.mgr.metrics(); err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+// taskReconciles is the number of VideoTask reconciles between two snapshots.
+func taskReconciles(before, after snapshot) float64 {
+	match := map[string]string{"controller": tasksv1.KindVideoTask}
+	return after.manager.sum("controller_runtime_reconcile_total", match) - before.manager.sum("controller_runtime_reconcile_total", match)
+}
+
+// operatorWrites are the operator's write requests between two snapshots, from the audit log.
+func (b *bench) operatorWrites(before, after snapshot) (map[string]int, error) {
+	return b.audit.writes(before.audit, after.audit, b.operatorUser)
+}
+
+// Write requests that are no task's lifecycle: leader election renews its Lease on a timer whatever the
+// tasks do, and events go to the events API (reported separately).
+func isLease(what string) bool { return strings.Contains(what, " leases") }
+func isEvent(what string) bool { return strings.Contains(what, " events") }
+
+// settle waits until the manager's work queues are empty and at least minReconciles VideoTask reconciles
+// happened since from, and no reconcile happened for 5 s.
+func (b *bench) settle(ctx context.Context, from snapshot, minReconciles float64) error {
+	var last float64 = -1
+	quietSince := time.Now()
+	return waitFor(ctx, b.cfg.timeout, "the manager to settle", func() (bool, error) {
+		s, err := b.mgr.metrics()
+		if err != nil {
+			return false, err
+		}
+		n := taskReconciles(from, snapshot{manager: s})
+		if n != last {
+			last, quietSince = n, time.Now()
+		}
+		return s.sum("workqueue_depth", nil) == 0 && n >= minReconciles && time.Since(quietSince) >= 5*time.Second, nil
+	})
+}
+
+// taskPhase creates N tasks with kubectl from one file and waits until N Jobs exist and all tasks are
+// terminal.
+func (b *bench) taskPhase(ctx context.Context) error {
+	n := float64(b.cfg.n)
+	if err := b.c.createNamespace(ctx, tasksNamespace); err != nil {
+		return err
+	}
+	file := b.path("tasks.yaml")
+	if err := writeManifests(file, b.cfg.n, func(i int) any { return scaleTask(taskName(i), tasksNamespace) }); err != nil {
+		return err
+	}
+	tctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	tasks, err := startTracker(tctx, b.c.dynamic, videoTasksResource, tasksNamespace, b.cfg.n, "tasks", taskOutcome)
+	if err != nil {
+		return err
+	}
+	jobs, err := startTracker(tctx, b.c.dynamic, jobsResource, tasksNamespace, b.cfg.n, "the operator's Jobs", jobOutcome)
+	if err != nil {
+		return err
+	}
+	before, err := b.snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	b.mgr.rss.resetPeak()
+	t0 := time.Now()
+	create, err := b.c.kubectlCreate(ctx, file)
+	if err != nil {
+		return err
+	}
+	existAt, err := jobs.wait(ctx, false, b.cfg.timeout)
+	if err != nil {
+		return err
+	}
+	rssDispatched, _ := b.mgr.rss.now()
+	terminalAt, err := tasks.wait(ctx, true, b.cfg.timeout)
+	if err != nil {
+		return err
+	}
+	rssTerminal, _ := b.mgr.rss.now()
+	_, _, failed := tasks.counts()
+	if failed > 0 {
+		b.rep.note("%d tasks did not succeed", failed)
+	}
+	if err := b.settle(ctx, before, 0); err != nil {
+		return err
+	}
+	after, err := b.snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	_, peak := b.mgr.rss.now()
+	op := phaseTimes{create: create, exist: existAt.Sub(t0), terminal: terminalAt.Sub(t0)}
+	logf("tasks: kubectl create %s, all %d Jobs exist after %s, all tasks terminal after %s (%d failed)",
+		seconds(create), b.cfg.n, seconds(op.exist), seconds(op.terminal), failed)
+
+	ratio := op.exist.Seconds() / b.bare.exist.Seconds()
+	b.rep.add(sectionDispatch, "N Jobs exist: operator / bare", fmt.Sprintf("%.2fx (%s / %s)", ratio, seconds(op.exist), seconds(b.bare.exist)), "<= 1.25x", atMost(ratio, 1.25))
+	b.rep.add(sectionDispatch, "kubectl create: N tasks / N bare Jobs", fmt.Sprintf("%.2fx (%s / %s)", create.Seconds()/b.bare.create.Seconds(), seconds(create), seconds(b.bare.create)), "", nil)
+	b.rep.add(sectionDispatch, "all terminal: tasks / bare Jobs", fmt.Sprintf("%.2fx (%s / %s)", op.terminal.Seconds()/b.bare.terminal.Seconds(), seconds(op.terminal), seconds(b.bare.terminal)), "", nil)
+
+	writes, err := b.operatorWrites(before, after)
+	if err != nil {
+		return err
+	}
+	var lifecycle, events, leases float64
+	rows := map[string]float64{}
+	for what, count := range writes {
+		rows[what] = float64(count)
+		switch {
+		case isLease(what):
+			leases += float64(count)
+		case isEvent(what):
+			events += float64(count)
+		default:
+			lifecycle += float64(count)
+		}
+	}
+	b.rep.add(sectionWrites, "lifecycle writes per task (operator)", fmt.Sprintf("%.2f", lifecycle/n), "<= 4", atMost(lifecycle/n, 4))
+	b.rep.add(sectionWrites, "events per task (operator)", fmt.Sprintf("%.2f", events/n), "", nil)
+	b.rep.tables = append(b.rep.tables, countTable("Operator writes in the task phase, by request (audit log, user "+b.operatorUser+")", "task", rows, n))
+	b.rep.tables = append(b.rep.tables, countTable("All clients' writes in the task phase (apiserver_request_total, verb resource/subresource)", "task",
+		apiserverWrites(before.apiserver, after.apiserver), n))
+
+	recs := taskReconciles(before, after)
+	b.rep.add(sectionRecon, "reconciles per task, creation to terminal", fmt.Sprintf("%.2f", recs/n), "", nil)
+	b.rep.add(sectionMemory, "RSS when all N Jobs exist", mib(rssDispatched), "", nil)
+	b.rep.add(sectionMemory, "RSS with N finished tasks and Jobs cached", mib(rssTerminal), "<= 150 MiB", atMost(float64(rssTerminal), 150<<20))
+	b.rep.add(sectionMemory, "peak RSS in the task phase", mib(peak), "<= 150 MiB", atMost(float64(peak), 150<<20))
+	return nil
+}
+
+// apiserverWrites are the write requests counted by the API server between two scrapes, by verb and
+// resource.
+func apiserverWrites(before, after samples) map[string]float64 {
+	out := map[string]float64{}
+	for key, v := range delta(before, after, "apiserver_request_total", nil, "verb", "resource", "subresource") {
+		parts := strings.SplitN(key, "/", 3)
+		if len(parts) != 3 || !slices.Contains([]string{"POST", "PUT", "PATCH", "APPLY", "DELETE", "DELETECOLLECTION"}, parts[0]) {
+			continue
+		}
+		what := parts[0] + " " + parts[1]
+		if parts[2] != "" {
+			what += "/" + parts[2]
+		}
+		out[what] += v
+	}
+	return out
+}
+
+// idlePhase leaves the N finished tasks alone and counts what the operator does meanwhile.
+func (b *bench) idlePhase(ctx context.Context) error {
+	before, err := b.snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	end := time.Now().Add(b.cfg.idle)
+	for time.Now().Before(end) {
+		logf("  idle: %s left", time.Until(end).Round(time.Second))
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(min(time.Minute, time.Until(end))):
+		}
+	}
+	after, err := b.snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	writes, err := b.operatorWrites(before, after)
+	if err != nil {
+		return err
+	}
+	minutes := after.at.Sub(before.at).Minutes()
+	var other, leases float64
+	for what, count := range writes {
+		if isLease(what) {
+			leases += float64(count)
+		} else {
+			other += float64(count)
+		}
+	}
+	name := fmt.Sprintf("operator writes per minute, idle %s with N finished tasks", b.cfg.idle)
+	b.rep.add(sectionWrites, name, fmt.Sprintf("%.2f (%.0f in all)", other/minutes, other), "0", equal(other, 0))
+	if b.leaderElect {
+		b.rep.add(sectionWrites, "leader election Lease renewals per minute (any load)", fmt.Sprintf("%.1f", leases/minutes), "", nil)
+	}
+	recs := taskReconciles(before, after)
+	b.rep.add(sectionRecon, "reconciles while idle", fmt.Sprintf("%.0f", recs), "0", equal(recs, 0))
+	rss, _ := b.mgr.rss.now()
+	b.rep.add(sectionMemory, "RSS after the idle time", mib(rss), "<= 150 MiB", atMost(float64(rss), 150<<20))
+	return nil
+}
+
+// restartPhase restarts the manager with N finished tasks in the cluster: its caches fill again from
+// scratch and every task is reconciled once, which must write nothing.
+func (b *bench) restartPhase(ctx context.Context) error {
+	beforeStop, err := b.snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	b.stopManager()
+	began := time.Now()
+	if err := b.startManager(ctx); err != nil {
+		return err
+	}
+	// A new process: its counters start at zero.
+	from := snapshot{manager: samples{}}
+	if err := b.settle(ctx, from, float64(b.cfg.n)); err != nil {
+		return err
+	}
+	settled := time.Since(began)
+	after, err := b.snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	writes, err := b.audit.writes(beforeStop.audit, after.audit, b.operatorUser)
+	if err != nil {
+		return err
+	}
+	var other float64
+	for what, count := range writes {
+		if !isLease(what) {
+			other += float64(count)
+		}
+	}
+	recs := taskReconciles(from, after)
+	rss, _ := b.mgr.rss.now()
+	hwm := b.mgr.rss.highWater()
+	b.peakRSS = max(b.peakRSS, hwm)
+	b.rep.add(sectionRecon, "reconciles per task after a restart", fmt.Sprintf("%.2f (settled in %s)", recs/float64(b.cfg.n), seconds(settled)), "", nil)
+	b.rep.add(sectionWrites, "operator writes after a restart with N finished tasks", fmt.Sprintf("%.0f", other), "0", equal(other, 0))
+	b.rep.add(sectionMemory, "peak RSS while a restarted manager fills its caches", mib(hwm), "<= 150 MiB", atMost(float64(hwm), 150<<20))
+	b.rep.add(sectionMemory, "RSS of the restarted manager, settled", mib(rss), "<= 150 MiB", atMost(float64(rss), 150<<20))
+	return nil
+}
+
+// progressPhase runs a few tasks long enough for fake runners to report progress every
+// progressInterval, and counts the writes that reach the API server and what the operator does about them.
+func (b *bench) progressPhase(ctx context.Context) error {
+	k := b.cfg.progressTasks
+	if k <= 0 {
+		return nil
+	}
+	runFor := b.cfg.progressChange + b.cfg.progressSteady + 3*time.Minute
+	if err := b.restartKwok(ctx, runFor); err != nil {
+		return err
+	}
+	if err := b.c.createNamespace(ctx, progressNamespace); err != nil {
+		return err
+	}
+	file := b.path("progress-tasks.yaml")
+	if err := writeManifests(file, k, func(i int) any { return scaleTask(taskName(i), progressNamespace) }); err != nil {
+		return err
+	}
+	if _, err := b.c.kubectlCreate(ctx, file); err != nil {
+		return err
+	}
+	var names []string
+	err := waitFor(ctx, 3*time.Minute, "the progress tasks to run", func() (bool, error) {
+		var list tasksv1.VideoTaskList
+		if err := b.c.client.List(ctx, &list, client.InNamespace(progressNamespace)); err != nil {
+			return false, err
+		}
+		names = names[:0]
+		for _, t := range list.Items {
+			if t.Status.Phase == tasksv1.TaskRunning {
+				names = append(names, t.Name)
+			}
+		}
+		return len(names) == k, nil
+	})
+	if err != nil {
+		return err
+	}
+	runners := make([]*fakeRunner, 0, k)
+	for _, name := range names {
+		r, err := newFakeRunner(ctx, b.c, progressNamespace, name)
+		if err != nil {
+			return err
+		}
+		runners = append(runners, r)
+	}
+	// The steady window starts once the last change had time to be written (the sink writes at most once
+	// per progress.DefaultKubeInterval).
+	const sinkInterval = 2 * time.Second
+	start, err := b.snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	changeUntil := start.at.Add(b.cfg.progressChange)
+	steadyFrom := changeUntil.Add(sinkInterval + 500*time.Millisecond)
+	steadyUntil := changeUntil.Add(b.cfg.progressSteady)
+	done := make(chan struct{}, len(runners))
+	for _, r := range runners {
+		go func() {
+			r.run(ctx, b.cfg.progressInterval, changeUntil, steadyUntil)
+			done <- struct{}{}
+		}()
+	}
+	sleepUntil(ctx, changeUntil)
+	changed, err := b.snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	sleepUntil(ctx, steadyFrom)
+	steady, err := b.snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	for range runners {
+		<-done
+	}
+	end, err := b.snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range runners {
+		r.finish()
+	}
+
+	statusWrites := func(a, z snapshot) float64 {
+		var n float64
+		for what, v := range apiserverWrites(a.apiserver, z.apiserver) {
+			if strings.HasSuffix(what, " videotasks/status") {
+				n += v
+			}
+		}
+		return n
+	}
+	taskMinutes := func(a, z time.Time) float64 { return float64(k) * z.Sub(a).Minutes() }
+	var sentChanging, sentSteady int
+	for _, r := range runners {
+		sentChanging += r.writes.between(start.at, changeUntil)
+		sentSteady += r.writes.between(steadyFrom, steadyUntil)
+	}
+	changing := statusWrites(start, changed) / taskMinutes(start.at, changed.at)
+	b.rep.add(sectionWrites, fmt.Sprintf("progress writes per running task-minute, reports every %s", b.cfg.progressInterval),
+		fmt.Sprintf("%.1f (runners sent %.1f)", changing, float64(sentChanging)/taskMinutes(start.at, changeUntil)), "<= 30", atMost(changing, 30))
+	unchanged := statusWrites(steady, end)
+	b.rep.add(sectionWrites, "progress writes while the reported progress does not change",
+		fmt.Sprintf("%.0f in %.1f task-minutes (runners sent %d)", unchanged, taskMinutes(steady.at, end.at), sentSteady), "0", equal(unchanged, 0))
+	runnerWrites, err := b.audit.writes(start.audit, end.audit, "system:serviceaccount:"+progressNamespace+":")
+	if err != nil {
+		return err
+	}
+	var audited int
+	for _, v := range runnerWrites {
+		audited += v
+	}
+	b.rep.note("progress phase: %d tasks, %d writes by the runners' ServiceAccount in the audit log (%v)", k, audited, runnerWrites)
+
+	opWrites, err := b.operatorWrites(start, end)
+	if err != nil {
+		return err
+	}
+	var opCount float64
+	for what, v := range opWrites {
+		if !isLease(what) {
+			opCount += float64(v)
+		}
+	}
+	recs := taskReconciles(start, end)
+	b.rep.add(sectionRecon, "reconciles caused by progress writes", fmt.Sprintf("%.0f (%d running tasks, %s)", recs, k, seconds(end.at.Sub(start.at))), "0", equal(recs, 0))
+	b.rep.add(sectionWrites, "operator writes caused by progress writes", fmt.Sprintf("%.0f", opCount), "0", equal(opCount, 0))
+	return nil
+}
+
+// restartKwok restarts kwok so that pods run for d before they succeed.
+func (b *bench) restartKwok(ctx context.Context, d time.Duration) error {
+	script := filepath.Join(b.cfg.root, "hack", "kwok.sh")
+	for _, args := range [][]string{{"stop"}, {"start", "langflix"}} {
+		cmd := exec.CommandContext(ctx, script, args...)
+		cmd.Env = append(os.Environ(), fmt.Sprintf("KWOK_RUN_MS=%d", d.Milliseconds()))
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("hack/kwok.sh %s: %w", strings.Join(args, " "), err)
+		}
+	}
+	return nil
+}
+
+func sleepUntil(ctx context.Context, t time.Time) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(time.Until(t)):
+	}
+}
+
+// finish adds what describes the whole run: the machine, the control plane's memory, the peak RSS over
+// the run, and the runner benchmark.
+func (b *bench) finish() {
+	if b.mgr != nil && b.mgr.cmd != nil {
+		b.peakRSS = max(b.peakRSS, b.mgr.rss.highWater())
+	}
+	if b.peakRSS > 0 {
+		limit := b.chart.managerMemoryLimit()
+		value := mib(b.peakRSS)
+		if limit > 0 {
+			value += fmt.Sprintf(" (chart limit %s)", mib(limit))
+		}
+		b.rep.add(sectionMemory, "peak RSS over the whole run (VmHWM)", value, "<= 150 MiB", atMost(float64(b.peakRSS), 150<<20))
+	}
+	if b.cfg.ffmpegBench != "" {
+		if ratio, line, err := runnerDirectRatio(b.cfg.ffmpegBench); err != nil {
+			b.rep.note("make bench: %v", err)
+		} else {
+			b.rep.add(sectionRunner, "runner / direct ffmpeg, 5 clips", fmt.Sprintf("%.3f", ratio), "<= 1.15", atMost(ratio, 1.15))
+			b.rep.note("make bench: %s", line)
+		}
+	}
+	b.rep.note("machine: %s", b.machine.describe())
+	if cp := controlPlaneMemory(b.cfg.clusterDir); cp != "" {
+		b.rep.note("control plane RSS at the end: %s", cp)
+	}
+}
