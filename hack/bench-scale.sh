@@ -15,6 +15,8 @@
 #   SCALE_PROGRESS_TASKS  running tasks whose fake runner reports progress every 100 ms (default 20)
 #   SCALE_FFMPEG_BENCH    0 skips `make bench`
 #   SCALE_KEEP_CLUSTER    1 leaves the cluster and kwok running at the end
+#   SCALE_HELM_ARGS       extra `helm template` flags, to measure other settings than the chart's defaults
+#                         (e.g. "--set concurrency=8"); the report then is not the defaults' report
 #   LANGFLIX_CLUSTER_DIR, LANGFLIX_CLUSTER_PORT_BASE
 #                         the cluster's folder and ports (default ~/.cache/langflix/scale-cluster, 45400); its
 #                         state is reset at the start of each run
@@ -83,7 +85,9 @@ for n in $SCALE_N; do
   for ((i = 0; i < nodes; i++)); do
     "$K8S_BIN/kubectl" --kubeconfig "$LANGFLIX_CLUSTER_DIR/kubeconfig" taint node "kwok-node-$i" kwok.x-k8s.io/node:NoSchedule- >/dev/null
   done
-  "$K8S_BIN/helm" template langflix-operator charts/langflix-operator --namespace langflix-system --include-crds >"$WORK/chart.yaml"
+  read -r -a helm_args <<<"${SCALE_HELM_ARGS:-}"
+  "$K8S_BIN/helm" template langflix-operator charts/langflix-operator --namespace langflix-system --include-crds \
+    "${helm_args[@]}" >"$WORK/chart.yaml"
 
   args=(--kubeconfig "$LANGFLIX_CLUSTER_DIR/kubeconfig" --kubectl "$K8S_BIN/kubectl" --chart "$WORK/chart.yaml"
     --manager bin/manager --work-dir "$WORK" --root "$ROOT" --cluster-dir "$LANGFLIX_CLUSTER_DIR"

@@ -125,6 +125,10 @@ func planActiveJob(plan *taskPlan, st *tasksv1.TaskStatus, job *batchv1.Job, sus
 		setCondition(st, now, tasksv1.ConditionRunning, false, tasksv1.ReasonSuspended, "")
 		return
 	}
+	if jobs.Ending(job) {
+		// The runner ended; the Job's next status update says how. Until then the status stays as it is.
+		return
+	}
 	if ptr.Deref(job.Status.Ready, 0) > 0 {
 		setPhase(st, tasksv1.TaskRunning, tasksv1.ReasonPodRunning, fmt.Sprintf("attempt %d is running", st.Attempts))
 		setCondition(st, now, tasksv1.ConditionRunning, true, tasksv1.ReasonPodRunning, "")

@@ -493,3 +493,37 @@ func mustDuration(s string) time.Duration {
 	}
 	return d
 }
+
+// TestPlanKeepsStatusWhileJobEnds: when the runner's pod ended, the Job controller first counts the pod
+// (no pod is ready any more) and only then writes Complete. The plan in between is the status as it was:
+// neither a "waiting for its pod" that would be written and overwritten at once, nor any other write.
+func TestPlanKeepsStatusWhileJobEnds(t *testing.T) {
+	queued := planTestTask(tasksv1.TaskStatus{Phase: tasksv1.TaskQueued, Attempts: 1, StartTime: at(-time.Minute)})
+	runningPlan := planTask(queued, taskObservation{attempt: 1, job: attemptJob(queued, tasksv1.KindVideoTask, 1, jobReady)}, t0)
+	if runningPlan.status.Phase != tasksv1.TaskRunning {
+		t.Fatalf("with a ready pod the task should run, got %s", runningPlan.status.Phase)
+	}
+	running := planTestTask(runningPlan.status)
+	for _, tc := range []struct {
+		name string
+		task *tasksv1.VideoTask
+	}{{"running task", running}, {"task never seen running", planTestTask(*queuedStatus(queued))}} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan := planTask(tc.task, taskObservation{attempt: 1, job: attemptJob(tc.task, tasksv1.KindVideoTask, 1, jobEnding)}, t0.Add(time.Second))
+			want := *tc.task.Status.DeepCopy()
+			want.Progress = nil
+			if diff := cmp.Diff(want, plan.status); diff != "" {
+				t.Errorf("status changed while the Job ends (-want +got):\n%s", diff)
+			}
+			if plan.createJob || plan.suspendJob != nil || plan.requeueAfter != 0 {
+				t.Errorf("nothing to do while the Job ends, got %+v", summarize(plan))
+			}
+		})
+	}
+}
+
+// queuedStatus is the status a first plan writes for the task: Queued with the Job created.
+func queuedStatus(task *tasksv1.VideoTask) *tasksv1.TaskStatus {
+	plan := planTask(task, taskObservation{attempt: 1, job: attemptJob(task, tasksv1.KindVideoTask, 1, jobActiveNotReady)}, t0)
+	return &plan.status
+}

@@ -7,6 +7,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
+
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+	"github.com/langflix/langflix-operator/controllers/internal/jobs"
 )
 
 // The watches pass only the updates a reconcile can act on. At scale most updates are not: a runner
@@ -15,14 +18,33 @@ import (
 // reconcile (a cache list of the namespace's Jobs, a plan) that decides nothing new. Creations, deletions
 // and the periodic resync always pass.
 
-// taskUpdates passes a task's updates that change its spec or metadata. Status-only updates are skipped:
-// status.progress belongs to the runner and the rest of the status to the operator, which derives it from
-// the spec and the task's Jobs, so a status change is never a reason to look again (the operator's own
-// write is the result of a reconcile, not an input to the next).
-func taskUpdates() predicate.Predicate {
+// taskUpdates passes a task's updates that change its spec or metadata, or its status in a way this
+// process did not write. Skipped are the runner's progress (status.progress is the runner's, and the
+// operator plans from the spec and the task's Jobs, never from progress) and the echo of the operator's own
+// status write (the result of a reconcile, not an input to the next). A status someone else wrote, such as
+// a stale writer putting an old status back, passes: the operator corrects it.
+func (r *Reconciler) taskUpdates() predicate.Predicate {
 	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
-		return metadataChanged(e.ObjectOld, e.ObjectNew)
+		if metadataChanged(e.ObjectOld, e.ObjectNew) {
+			return true
+		}
+		oldTask, ok1 := e.ObjectOld.(tasksv1.Task)
+		newTask, ok2 := e.ObjectNew.(tasksv1.Task)
+		if !ok1 || !ok2 {
+			return true
+		}
+		oldStatus, newStatus := withoutProgress(oldTask), withoutProgress(newTask)
+		if equality.Semantic.DeepEqual(oldStatus, newStatus) {
+			return false
+		}
+		return !r.written.isOwn(newTask, newStatus)
 	}}
+}
+
+func withoutProgress(task tasksv1.Task) tasksv1.TaskStatus {
+	st := *task.GetTaskStatus()
+	st.Progress = nil
+	return st
 }
 
 // jobUpdates passes a Job's updates that change what planning reads from a Job (jobSignals) or its
@@ -45,14 +67,15 @@ func jobUpdates() predicate.Predicate {
 // jobSignals is what planning reads from a Job besides its metadata and conditions. A plan that starts to
 // read another field of a Job must add it here, or changes of that field will not trigger a reconcile.
 type jobSignals struct {
-	suspended, ready, started, completed bool
-	succeeded, failed                    int32
+	suspended, ready, ending, started, completed bool
+	succeeded, failed                            int32
 }
 
 func signalsOf(job *batchv1.Job) jobSignals {
 	return jobSignals{
 		suspended: ptr.Deref(job.Spec.Suspend, false),
 		ready:     ptr.Deref(job.Status.Ready, 0) > 0,
+		ending:    jobs.Ending(job),
 		started:   job.Status.StartTime != nil,
 		completed: job.Status.CompletionTime != nil,
 		succeeded: job.Status.Succeeded,
@@ -61,12 +84,13 @@ func signalsOf(job *batchv1.Job) jobSignals {
 }
 
 // metadataChanged reports a change of an object's spec (its generation) or of the metadata a reconcile
-// may act on: labels, annotations, owners, finalizers, deletion.
+// may act on: labels, annotations, owners, deletion. Finalizers are left out: the only one the operator
+// acts on is its own, whose addition is the echo of its own write, and a deletion shows as a deletion
+// timestamp.
 func metadataChanged(oldObj, newObj client.Object) bool {
 	return oldObj.GetGeneration() != newObj.GetGeneration() ||
 		!oldObj.GetDeletionTimestamp().Equal(newObj.GetDeletionTimestamp()) ||
 		!equality.Semantic.DeepEqual(oldObj.GetLabels(), newObj.GetLabels()) ||
 		!equality.Semantic.DeepEqual(oldObj.GetAnnotations(), newObj.GetAnnotations()) ||
-		!equality.Semantic.DeepEqual(oldObj.GetFinalizers(), newObj.GetFinalizers()) ||
 		!equality.Semantic.DeepEqual(oldObj.GetOwnerReferences(), newObj.GetOwnerReferences())
 }

@@ -56,7 +56,7 @@ type Reconciler struct {
 	MaxConcurrentReconciles int
 
 	ownProvisioner sync.Once
-	pending        pendingWrites
+	written        writtenStatuses
 }
 
 // Reconcile follows the task's life: get it, handle deletion, observe its Jobs, plan, act. Once the task
@@ -67,7 +67,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Re
 	task := r.NewTask()
 	if err := r.Client.Get(ctx, req.NamespacedName, task); err != nil {
 		if apierrors.IsNotFound(err) {
-			r.pending.forget(req.NamespacedName)
+			r.written.forget(req.NamespacedName)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
@@ -257,7 +257,7 @@ func (r *Reconciler) finalize(ctx context.Context, task tasksv1.Task) error {
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named(r.Kind).
-		For(r.NewTask(), builder.WithPredicates(taskUpdates())).
+		For(r.NewTask(), builder.WithPredicates(r.taskUpdates())).
 		Owns(&batchv1.Job{}, builder.WithPredicates(jobUpdates())).
 		WithOptions(controller.Options{MaxConcurrentReconciles: max(1, r.MaxConcurrentReconciles)}).
 		Complete(r)

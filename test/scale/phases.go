@@ -218,12 +218,13 @@ func taskReconciles(before, after snapshot) float64 {
 
 // operatorWrites are the operator's write requests between two snapshots, from the audit log.
 func (b *bench) operatorWrites(before, after snapshot) (map[string]int, error) {
-	return b.audit.writes(before.audit, after.audit, b.operatorUser)
+	return b.audit.writes(before.audit, after.audit, b.operatorUser, operatorNamespace)
 }
 
 // Write requests that are no task's lifecycle: leader election renews its Lease on a timer whatever the
-// tasks do, and events go to the events API (reported separately).
-func isLease(what string) bool { return strings.Contains(what, " leases") }
+// tasks do (and records an event when it takes the lead), and task events go to the events API (reported
+// separately).
+func isLease(what string) bool { return strings.HasSuffix(what, leaderElectionSuffix) }
 func isEvent(what string) bool { return strings.Contains(what, " events") }
 
 // settle waits until the manager's work queues are empty and at least minReconciles VideoTask reconciles
@@ -329,6 +330,11 @@ func (b *bench) taskPhase(ctx context.Context) error {
 	b.rep.tables = append(b.rep.tables, countTable("All clients' writes in the task phase (apiserver_request_total, verb resource/subresource)", "task",
 		apiserverWrites(before.apiserver, after.apiserver), n))
 
+	b.rep.tables = append(b.rep.tables, latencyTable("Mean API server latency of the writes in the task phase (apiserver_request_duration_seconds)",
+		before.apiserver, after.apiserver))
+	b.rep.tables = append(b.rep.tables, queueTable(before.manager, after.manager))
+	b.rep.tables = append(b.rep.tables, countTable("Status writes by the phase they wrote (langflix_task_phase_transitions_total)", "task",
+		delta(before.manager, after.manager, "langflix_task_phase_transitions_total", map[string]string{"kind": tasksv1.KindVideoTask}, "phase"), n))
 	recs := taskReconciles(before, after)
 	b.rep.add(sectionRecon, "reconciles per task, creation to terminal", fmt.Sprintf("%.2f", recs/n), "", nil)
 	b.rep.add(sectionMemory, "RSS when all N Jobs exist", mib(rssDispatched), "", nil)
@@ -390,7 +396,7 @@ func (b *bench) idlePhase(ctx context.Context) error {
 	name := fmt.Sprintf("operator writes per minute, idle %s with N finished tasks", b.cfg.idle)
 	b.rep.add(sectionWrites, name, fmt.Sprintf("%.2f (%.0f in all)", other/minutes, other), "0", equal(other, 0))
 	if b.leaderElect {
-		b.rep.add(sectionWrites, "leader election Lease renewals per minute (any load)", fmt.Sprintf("%.1f", leases/minutes), "", nil)
+		b.rep.add(sectionWrites, "leader election writes per minute (Lease renewals, at any load)", fmt.Sprintf("%.1f", leases/minutes), "", nil)
 	}
 	recs := taskReconciles(before, after)
 	b.rep.add(sectionRecon, "reconciles while idle", fmt.Sprintf("%.0f", recs), "0", equal(recs, 0))
@@ -421,7 +427,7 @@ func (b *bench) restartPhase(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	writes, err := b.audit.writes(beforeStop.audit, after.audit, b.operatorUser)
+	writes, err := b.operatorWrites(beforeStop, after)
 	if err != nil {
 		return err
 	}
@@ -429,6 +435,7 @@ func (b *bench) restartPhase(ctx context.Context) error {
 	for what, count := range writes {
 		if !isLease(what) {
 			other += float64(count)
+			b.rep.note("restart: the operator wrote %q %d times", what, count)
 		}
 	}
 	recs := taskReconciles(from, after)
@@ -547,7 +554,7 @@ func (b *bench) progressPhase(ctx context.Context) error {
 	unchanged := statusWrites(steady, end)
 	b.rep.add(sectionWrites, "progress writes while the reported progress does not change",
 		fmt.Sprintf("%.0f in %.1f task-minutes (runners sent %d)", unchanged, taskMinutes(steady.at, end.at), sentSteady), "0", equal(unchanged, 0))
-	runnerWrites, err := b.audit.writes(start.audit, end.audit, "system:serviceaccount:"+progressNamespace+":")
+	runnerWrites, err := b.audit.writes(start.audit, end.audit, "system:serviceaccount:"+progressNamespace+":", "")
 	if err != nil {
 		return err
 	}
@@ -620,4 +627,48 @@ func (b *bench) finish() {
 	if cp := controlPlaneMemory(b.cfg.clusterDir); cp != "" {
 		b.rep.note("control plane RSS at the end: %s", cp)
 	}
+}
+
+// latencyTable is the mean request latency per write verb and resource between two scrapes.
+func latencyTable(title string, before, after samples) table {
+	by := []string{"verb", "resource", "subresource"}
+	sums := delta(before, after, "apiserver_request_duration_seconds_sum", nil, by...)
+	counts := delta(before, after, "apiserver_request_duration_seconds_count", nil, by...)
+	t := table{title: title, header: []string{"request", "count", "mean"}}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		parts := strings.SplitN(k, "/", 3)
+		if len(parts) != 3 || !slices.Contains([]string{"POST", "PUT", "PATCH", "APPLY", "DELETE"}, parts[0]) || counts[k] < 1 {
+			continue
+		}
+		what := parts[0] + " " + parts[1]
+		if parts[2] != "" {
+			what += "/" + parts[2]
+		}
+		t.rows = append(t.rows, []string{what, fmt.Sprintf("%.0f", counts[k]), fmt.Sprintf("%.0f ms", 1000*sums[k]/counts[k])})
+	}
+	return t
+}
+
+// queueTable is the manager's side of the task phase: how long a task waited in the work queue, how long
+// a reconcile took, and the latency of its own requests, as the manager measured them.
+func queueTable(before, after samples) table {
+	mean := func(name string, match map[string]string) string {
+		s := delta(before, after, name+"_sum", match)[""]
+		c := delta(before, after, name+"_count", match)[""]
+		if c == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.0f ms (%.0f)", 1000*s/c, c)
+	}
+	vt := map[string]string{"controller": tasksv1.KindVideoTask}
+	return table{title: "The manager's view of the task phase (mean, count)", header: []string{"what", "mean (count)"}, rows: [][]string{
+		{"time a task waited in the work queue", mean("workqueue_queue_duration_seconds", map[string]string{"name": tasksv1.KindVideoTask})},
+		{"reconcile", mean("controller_runtime_reconcile_time_seconds", vt)},
+		{"request latency, all verbs", mean("rest_client_request_duration_seconds", nil)},
+	}}
 }

@@ -26,7 +26,8 @@ func (s series) key() string {
 	return strings.Join(parts, ",")
 }
 
-// samples is one scrape of a Prometheus endpoint: the series of every counter, gauge and untyped metric.
+// samples is one scrape of a Prometheus endpoint: the series of every counter, gauge and untyped metric,
+// and of every histogram its _sum and _count.
 type samples map[string][]series
 
 // parseMetrics reads the Prometheus text format.
@@ -39,6 +40,15 @@ func parseMetrics(r io.Reader) (samples, error) {
 	out := samples{}
 	for name, fam := range families {
 		for _, m := range fam.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if h := m.GetHistogram(); h != nil {
+				out[name+"_sum"] = append(out[name+"_sum"], series{labels: labels, value: h.GetSampleSum()})
+				out[name+"_count"] = append(out[name+"_count"], series{labels: labels, value: float64(h.GetSampleCount())})
+				continue
+			}
 			var v float64
 			switch {
 			case m.Counter != nil:
@@ -49,10 +59,6 @@ func parseMetrics(r io.Reader) (samples, error) {
 				v = m.GetUntyped().GetValue()
 			default:
 				continue
-			}
-			labels := map[string]string{}
-			for _, l := range m.GetLabel() {
-				labels[l.GetName()] = l.GetValue()
 			}
 			out[name] = append(out[name], series{labels: labels, value: v})
 		}

@@ -69,3 +69,22 @@ func Finished(job *batchv1.Job) *batchv1.JobCondition {
 	}
 	return nil
 }
+
+// Ending reports whether a Job that has not finished is about to: its runner ended and the Job controller
+// counted the pod (an uncounted succeeded pod, SuccessCriteriaMet or FailureTarget), but has not written
+// Complete or Failed yet. Between the two status updates the Job has no ready pod, which must not read as
+// an attempt waiting for its pod again.
+func Ending(job *batchv1.Job) bool {
+	if Finished(job) != nil {
+		return false
+	}
+	if u := job.Status.UncountedTerminatedPods; u != nil && len(u.Succeeded) > 0 {
+		return true
+	}
+	for _, c := range job.Status.Conditions {
+		if (c.Type == batchv1.JobSuccessCriteriaMet || c.Type == batchv1.JobFailureTarget) && c.Status == corev1.ConditionTrue {
+			return true
+		}
+	}
+	return false
+}

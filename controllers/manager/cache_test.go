@@ -1,0 +1,49 @@
+package manager
+
+import (
+	"testing"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+)
+
+func TestCacheOptionsStripJobs(t *testing.T) {
+	opts := CacheOptions(Options{})
+	if opts.DefaultTransform == nil {
+		t.Fatal("every cached object should lose its managed fields")
+	}
+	var jobTransform func(any) (any, error)
+	for obj, by := range opts.ByObject {
+		if _, ok := obj.(*batchv1.Job); ok {
+			jobTransform = by.Transform
+			if by.Label == nil || by.Label.String() != "app.kubernetes.io/managed-by=langflix-operator" {
+				t.Errorf("Jobs are cached by the operator's label only, got selector %v", by.Label)
+			}
+		}
+	}
+	if jobTransform == nil {
+		t.Fatal("no Job transform")
+	}
+	job := &batchv1.Job{
+		ObjectMeta: metav1.ObjectMeta{Name: "t-vt-1", Labels: map[string]string{"a": "b"},
+			ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "kube-controller-manager"}}},
+		Spec: batchv1.JobSpec{Suspend: ptr.To(true), Template: corev1.PodTemplateSpec{
+			ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"a": "b"}},
+			Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "runner", Env: []corev1.EnvVar{{Name: "X", Value: "y"}}}}},
+		}},
+		Status: batchv1.JobStatus{Ready: ptr.To[int32](1)},
+	}
+	out, err := jobTransform(job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := out.(*batchv1.Job)
+	if got.ManagedFields != nil || len(got.Spec.Template.Spec.Containers) != 0 || got.Spec.Template.Labels != nil {
+		t.Errorf("managed fields and pod template should be gone: %+v", got)
+	}
+	if got.Labels["a"] != "b" || !ptr.Deref(got.Spec.Suspend, false) || ptr.Deref(got.Status.Ready, 0) != 1 {
+		t.Errorf("labels, spec and status the operator reads must stay: %+v", got)
+	}
+}

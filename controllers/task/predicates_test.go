@@ -1,0 +1,81 @@
+package task
+
+import (
+	"testing"
+
+	batchv1 "k8s.io/api/batch/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+)
+
+func TestTaskUpdates(t *testing.T) {
+	base := videoTask()
+	base.Generation, base.ResourceVersion = 1, "10"
+	own := tasksv1.TaskStatus{Phase: tasksv1.TaskRunning, Attempts: 1, JobName: "x-vt-1"}
+	r := &Reconciler{}
+	r.written.record(base, own)
+	for _, tc := range []struct {
+		name   string
+		change func(*tasksv1.VideoTask)
+		want   bool
+	}{
+		{"runner's progress", func(v *tasksv1.VideoTask) {
+			v.Status.Progress = &tasksv1.TaskProgress{Current: 3, Total: 10, Percent: 30, Stage: "clips"}
+		}, false},
+		{"the operator's own status write", func(v *tasksv1.VideoTask) { v.Status = own }, false},
+		{"a status someone else wrote", func(v *tasksv1.VideoTask) { v.Status = tasksv1.TaskStatus{Phase: tasksv1.TaskQueued} }, true},
+		{"managed fields only", func(v *tasksv1.VideoTask) {
+			v.ManagedFields = []metav1.ManagedFieldsEntry{{Manager: "someone"}}
+		}, false},
+		{"the operator's finalizer added", func(v *tasksv1.VideoTask) { v.Finalizers = []string{taskFinalizer} }, false},
+		{"spec changed (suspend)", func(v *tasksv1.VideoTask) { v.Generation = 2; v.Spec.Suspend = ptr.To(true) }, true},
+		{"deletion requested", func(v *tasksv1.VideoTask) { v.DeletionTimestamp = ptr.To(metav1.Now()) }, true},
+		{"label changed", func(v *tasksv1.VideoTask) { v.Labels = map[string]string{"team": "a"} }, true},
+		{"annotation changed", func(v *tasksv1.VideoTask) { v.Annotations = map[string]string{"note": "x"} }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			updated := base.DeepCopy()
+			updated.ResourceVersion = "11"
+			tc.change(updated)
+			if got := r.taskUpdates().Update(event.UpdateEvent{ObjectOld: base, ObjectNew: updated}); got != tc.want {
+				t.Errorf("reconcile = %t, want %t", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestJobUpdates(t *testing.T) {
+	task := videoTask()
+	running := attemptJob(task, tasksv1.KindVideoTask, 1, jobReady)
+	running.ResourceVersion = "10"
+	for _, tc := range []struct {
+		name   string
+		change jobMod
+		want   bool
+	}{
+		{"counter the operator does not read (terminating)", func(j *batchv1.Job) { j.Status.Terminating = ptr.To[int32](1) }, false},
+		{"ready count stays above zero", func(j *batchv1.Job) { j.Status.Ready = ptr.To[int32](2) }, false},
+		{"managed fields only", func(j *batchv1.Job) { j.ManagedFields = []metav1.ManagedFieldsEntry{{Manager: "kcm"}} }, false},
+		{"pod no longer ready", func(j *batchv1.Job) { j.Status.Ready = ptr.To[int32](0) }, true},
+		{"pod ended, Job ending", jobEnding, true},
+		{"Job complete", jobComplete(t0), true},
+		{"Job failed", jobFailed(t0, batchv1.JobReasonDeadlineExceeded, "deadline"), true},
+		{"suspended", jobSuspended, true},
+		{"annotation (someone touched it)", func(j *batchv1.Job) { j.Annotations = map[string]string{"a": "b"} }, true},
+		{"being deleted", func(j *batchv1.Job) { j.DeletionTimestamp = ptr.To(metav1.Now()) }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			updated := running.DeepCopy()
+			updated.ResourceVersion = "11"
+			tc.change(updated)
+			var oldObj, newObj client.Object = running, updated
+			if got := jobUpdates().Update(event.UpdateEvent{ObjectOld: oldObj, ObjectNew: newObj}); got != tc.want {
+				t.Errorf("reconcile = %t, want %t", got, tc.want)
+			}
+		})
+	}
+}
