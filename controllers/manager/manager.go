@@ -3,6 +3,7 @@ package manager
 import (
 	"flag"
 	"fmt"
+	"os"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
@@ -43,6 +44,9 @@ func Main(args []string) int {
 	logger := textlogger.NewLogger(logConfig)
 	ctrl.SetLogger(logger)
 	klog.SetLogger(logger)
+	if limit := setMemoryLimit(os.Getenv, cgroupMemoryLimitFiles); limit > 0 {
+		logger.Info("Go memory limit set from the container's", "bytes", limit)
+	}
 
 	cfg, err := ctrl.GetConfig()
 	if err != nil {
