@@ -36,7 +36,7 @@ var _ = Describe("CleanupPolicy", func() {
 	}
 
 	It("keeps a CronJob in sync with the policy, removals included", func(ctx context.Context) {
-		policy := testutil.MakeCleanupPolicy("nightly", ns).DryRun(true).Paths("lessons", "tmp").Obj()
+		policy := testutil.MakeCleanupPolicy("nightly", ns).Mode(tasksv1.CleanupDryRun).Paths("lessons", "tmp").Obj()
 		create(ctx, policy)
 
 		Eventually(cronJobOf(ctx, "nightly-cleanup")).Should(And(
@@ -119,8 +119,8 @@ var _ = Describe("CleanupPolicy", func() {
 		}).Should(And(
 			Not(BeNil()),
 			HaveField("JobName", "weekly-cleanup-29100000"),
-			HaveField("Succeeded", true),
-			HaveField("FilesDeleted", int64(4)),
+			HaveField("Outcome", tasksv1.CleanupSucceeded),
+			HaveField("FilesDeleted", HaveValue(BeEquivalentTo(4))),
 			HaveField("BytesFreed", int64(100)),
 			HaveField("Errors", int64(0)),
 			HaveField("CompletionTime", Not(BeNil()))))

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 )
 
 // Commands of the runner: the first container argument.
@@ -81,6 +83,23 @@ const (
 
 // ExtractorFlag is the --extractor value of an API extractor type.
 func ExtractorFlag(t string) string { return strings.ToLower(t) }
+
+// Values of --level: the API's ExpressionLevel in lower case.
+const (
+	LevelBeginner     = "beginner"
+	LevelIntermediate = "intermediate"
+	LevelAdvanced     = "advanced"
+	LevelMixed        = "mixed"
+)
+
+// LevelFlag is the --level value of an API expression level.
+func LevelFlag(l tasksv1.ExpressionLevel) string { return strings.ToLower(string(l)) }
+
+// Values of --format: the API's SlideFormat in lower case.
+const (
+	FormatPNG = "png"
+	FormatMP4 = "mp4"
+)
 
 // FlagBinder is what Bind registers flags on. Both *pflag.FlagSet (the runner's cobra commands) and the
 // standard library's *flag.FlagSet satisfy it. Repeatable flags go through Func, which both provide with
