@@ -54,13 +54,13 @@ vet: ## Run go vet.
 	cd hack/localnode && go vet ./...
 
 .PHONY: lint
-lint: staticcheck ## Check formatting, go vet and staticcheck.
+lint: staticcheck lint-api ## Check formatting, go vet, staticcheck and the API types (kube-api-linter).
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet ./...
 	$(STATICCHECK) ./...
 
 .PHONY: lint-api
-lint-api: golangci-kal ## Lint the API types in api/ with kube-api-linter (.golangci-kal.yml; not part of `make lint` yet).
+lint-api: golangci-kal ## Lint the API types in api/ with kube-api-linter (.golangci-kal.yml; part of `make lint`).
 	"$$(hack/build-tools.sh path golangci-kal)" run --config .golangci-kal.yml ./api/...
 
 .PHONY: verify

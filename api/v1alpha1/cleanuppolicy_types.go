@@ -35,7 +35,7 @@ type CleanupPolicySpec struct {
 
 	// storage is the volume to clean, mounted at /data in the cleanup Job.
 	// +required
-	Storage corev1.VolumeSource `json:"storage,omitzero"`
+	Storage corev1.VolumeSource `json:"storage,omitempty,omitzero"`
 
 	// paths are the folders to clean, relative to the storage root. When unset, the whole volume is cleaned.
 	// +kubebuilder:validation:MinItems=1
@@ -159,6 +159,7 @@ type CleanupPolicyStatus struct {
 	// change helps), each with the reason and, for failures, the API server's message.
 	// +listType=map
 	// +listMapKey=type
+	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=32
 	// +optional
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
@@ -201,11 +202,11 @@ type CleanupPolicy struct {
 
 	// spec is the desired cleanup.
 	// +required
-	Spec CleanupPolicySpec `json:"spec,omitzero"`
+	Spec CleanupPolicySpec `json:"spec,omitempty,omitzero"`
 
 	// status is the observed state.
 	// +optional
-	Status CleanupPolicyStatus `json:"status,omitzero"`
+	Status CleanupPolicyStatus `json:"status,omitempty,omitzero"`
 }
 
 // CleanupPolicyList is a list of CleanupPolicies.

@@ -88,7 +88,7 @@ type TaskTemplate struct {
 	// Immutable.
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.storage is immutable: a task is one run; create a new task instead"
 	// +required
-	Storage corev1.VolumeSource `json:"storage,omitzero"`
+	Storage corev1.VolumeSource `json:"storage,omitempty,omitzero"`
 
 	// output is the folder for the results, relative to the storage root or a URL. When unset, the results
 	// go to "<namespace>/<name>/". Immutable.
@@ -100,13 +100,13 @@ type TaskTemplate struct {
 	// +kubebuilder:default={}
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.timeLimits is immutable: a task is one run; create a new task instead"
 	// +optional
-	TimeLimits TimeLimits `json:"timeLimits,omitzero"`
+	TimeLimits TimeLimits `json:"timeLimits,omitempty,omitzero"`
 
 	// retry says how failed attempts are retried. Immutable.
 	// +kubebuilder:default={}
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.retry is immutable: a task is one run; create a new task instead"
 	// +optional
-	Retry RetryPolicy `json:"retry,omitzero"`
+	Retry RetryPolicy `json:"retry,omitempty,omitzero"`
 
 	// resources are the runner container's compute resources. When unset, the operator's defaults apply.
 	// A change applies to the next attempt; a running attempt keeps what it started with.
@@ -270,6 +270,7 @@ type TaskStatus struct {
 	// the API server's message. Running, Succeeded, Failed and Suspended follow the phase.
 	// +listType=map
 	// +listMapKey=type
+	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=32
 	// +optional
 	Conditions []metav1.Condition `json:"conditions,omitempty"`

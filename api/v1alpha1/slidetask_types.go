@@ -106,6 +106,7 @@ const MaxSlidesCharacters = 100000
 // size is bounded by what one object can hold (see MaxSlidesCharacters), not by a command line or an
 // environment variable.
 // +kubebuilder:validation:XValidation:rule="!has(self.slides) || self.slides.map(s, size(s.expression) + size(s.translation) + (has(s.title) ? size(s.title) : 0) + (has(s.dialogue) ? size(s.dialogue) : 0) + (has(s.dialogueTranslation) ? size(s.dialogueTranslation) : 0) + (has(s.notes) ? size(s.notes) : 0) + (has(s.similarExpressions) ? s.similarExpressions.map(e, size(e)).sum() : 0) + (has(s.examples) ? s.examples.map(e, size(e)).sum() : 0)).sum() <= 100000",message="spec.slides holds more than 100000 characters of text in total; split the slides over several SlideTasks",fieldPath=".slides"
+// +kubebuilder:validation:MinProperties=1
 // +kubebuilder:validation:XValidation:rule="has(self.content) != has(self.slides)",message="exactly one of spec.content and spec.slides must be set"
 // +kubebuilder:validation:XValidation:rule="!has(self.audio) || self.audio == 'None' || (has(self.format) && self.format == 'MP4')",message="spec.audio needs spec.format MP4: still images have no sound",fieldPath=".audio"
 // +kubebuilder:validation:XValidation:rule="has(self.content) == has(oldSelf.content)",message="spec.content cannot be added or removed: a task is one run; create a new task instead",fieldPath=".content"
@@ -137,7 +138,7 @@ type SlideTaskSpec struct {
 	// +kubebuilder:default={}
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.size is immutable: a task is one run; create a new task instead"
 	// +optional
-	Size SlideSize `json:"size,omitzero"`
+	Size SlideSize `json:"size,omitempty,omitzero"`
 
 	// durationSeconds is how long each slide video lasts (format MP4). Immutable.
 	// +kubebuilder:default=5
@@ -176,11 +177,11 @@ type SlideTask struct {
 
 	// spec is the desired run.
 	// +required
-	Spec SlideTaskSpec `json:"spec,omitzero"`
+	Spec SlideTaskSpec `json:"spec,omitempty,omitzero"`
 
 	// status is the observed state.
 	// +optional
-	Status TaskStatus `json:"status,omitzero"`
+	Status TaskStatus `json:"status,omitempty,omitzero"`
 }
 
 // SlideTaskList is a list of SlideTasks.

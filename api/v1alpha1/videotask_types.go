@@ -208,7 +208,7 @@ type VideoTaskSpec struct {
 	// source names the video and its subtitles. Immutable.
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.source is immutable: a task is one run; create a new task instead"
 	// +required
-	Source VideoSource `json:"source,omitzero"`
+	Source VideoSource `json:"source,omitempty,omitzero"`
 
 	// targetLanguage is the learner's language, as an ISO 639 code; translations are in it and the LLM
 	// extractor is asked for it. The Dictionary extractor has Korean (ko) only. Immutable.
@@ -221,13 +221,13 @@ type VideoTaskSpec struct {
 	// +kubebuilder:default={}
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.expressions is immutable: a task is one run; create a new task instead"
 	// +optional
-	Expressions ExpressionsSpec `json:"expressions,omitzero"`
+	Expressions ExpressionsSpec `json:"expressions,omitempty,omitzero"`
 
 	// render selects the outputs. Immutable.
 	// +kubebuilder:default={}
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.render is immutable: a task is one run; create a new task instead"
 	// +optional
-	Render RenderSpec `json:"render,omitzero"`
+	Render RenderSpec `json:"render,omitempty,omitzero"`
 
 	TaskTemplate `json:",inline"`
 }
@@ -251,11 +251,11 @@ type VideoTask struct {
 
 	// spec is the desired run.
 	// +required
-	Spec VideoTaskSpec `json:"spec,omitzero"`
+	Spec VideoTaskSpec `json:"spec,omitempty,omitzero"`
 
 	// status is the observed state.
 	// +optional
-	Status TaskStatus `json:"status,omitzero"`
+	Status TaskStatus `json:"status,omitempty,omitzero"`
 }
 
 // VideoTaskList is a list of VideoTasks.
