@@ -9,6 +9,7 @@ import (
 	"github.com/langflix/langflix-operator/runner/cache"
 	"github.com/langflix/langflix-operator/runner/expressions"
 	"github.com/langflix/langflix-operator/runner/failure"
+	"github.com/langflix/langflix-operator/runner/lessonsubs"
 	"github.com/langflix/langflix-operator/runner/manifest"
 	"github.com/langflix/langflix-operator/runner/media"
 	"github.com/langflix/langflix-operator/runner/pipeline"
@@ -37,6 +38,7 @@ type videoFlags struct {
 	educationalVideo, shorts, slides       bool
 	combined                               bool
 	repeat                                 int
+	subtitleMode, shortsSubtitleMode       string
 	redisURL                               string
 }
 
@@ -67,6 +69,10 @@ func (a *app) videoCommand() *cobra.Command {
 	fs.BoolVar(&f.slides, "slides", true, "keep the slide images as outputs")
 	fs.BoolVar(&f.combined, "combined", false, "also join the educational videos into one")
 	fs.IntVar(&f.repeat, "repeat", 3, "how often the expression clip is repeated")
+	fs.StringVar(&f.subtitleMode, "subtitle-mode", string(lessonsubs.Dual),
+		"subtitles burned into clips and lesson videos: dual (dialogue and translation), original or none")
+	fs.StringVar(&f.shortsSubtitleMode, "shorts-subtitle-mode", string(lessonsubs.Dual),
+		"subtitles burned into shorts: dual, original or none")
 	fs.StringVar(&f.redisURL, "redis-url", "", "Redis URL for caching expressions (env "+envRedisURL+")")
 	_ = cmd.MarkFlagRequired("video")
 	_ = cmd.MarkFlagRequired(flagOut)
@@ -83,7 +89,8 @@ func (a *app) runVideo(cmd *cobra.Command, f *videoFlags) error {
 	res := &pipeline.Result{}
 	if err == nil {
 		a.log.Info("video task", "version", Version, "video", f.video, "subtitles", f.subtitles, "out", f.out,
-			"extractor", f.extractor, "maxExpressions", f.maxExpressions, "level", f.level, "softTimeLimit", cfg.SoftTimeLimit)
+			"extractor", f.extractor, "maxExpressions", f.maxExpressions, "level", f.level, "subtitleMode", cfg.SubtitleMode,
+			"shortsSubtitleMode", cfg.ShortsSubtitleMode, "softTimeLimit", cfg.SoftTimeLimit)
 		d := pipeline.NewDeadline(cmd.Context(), a.env.Start, cfg.SoftTimeLimit)
 		defer d.Stop()
 		res, err = pipeline.RunVideo(d, cfg)
@@ -116,8 +123,16 @@ func (a *app) videoConfig(cmd *cobra.Command, f *videoFlags) (pipeline.VideoConf
 	if err != nil {
 		return pipeline.VideoConfig{}, release, err
 	}
+	subtitleMode, err := lessonsubs.ParseMode(f.subtitleMode)
+	if err != nil {
+		return pipeline.VideoConfig{}, release, failure.Invalid("--subtitle-mode %q: want dual, original or none", f.subtitleMode)
+	}
+	shortsSubtitleMode, err := lessonsubs.ParseMode(f.shortsSubtitleMode)
+	if err != nil {
+		return pipeline.VideoConfig{}, release, failure.Invalid("--shorts-subtitle-mode %q: want dual, original or none", f.shortsSubtitleMode)
+	}
 	font := ""
-	if f.slides || f.educationalVideo || f.shorts {
+	if f.slides || f.educationalVideo || f.shorts || subtitleMode.Burns() {
 		if font, err = slides.FindFont(f.font); err != nil {
 			return pipeline.VideoConfig{}, release, err
 		}
@@ -157,6 +172,8 @@ func (a *app) videoConfig(cmd *cobra.Command, f *videoFlags) (pipeline.VideoConf
 		Combined:             f.combined,
 		Repeat:               f.repeat,
 		FontPath:             font,
+		SubtitleMode:         subtitleMode,
+		ShortsSubtitleMode:   shortsSubtitleMode,
 		Tools:                media.DefaultTools(),
 		Version:              Version,
 		Task:                 taskFromEnv(),
