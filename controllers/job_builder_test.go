@@ -23,6 +23,7 @@ func TestJobForVideoTask(t *testing.T) {
 		Include("break the ice", "call it a day").
 		LLM("http://llm.internal:8000/v1", "qwen2.5-7b").APIKeySecret("llm-credentials", "api-key").
 		CombinedVideo(true).Shorts(true).KeepSlides(false).
+		SubtitleModes(tasksv1.SubtitleOriginal, ""). // shorts left unset: the API's default, Dual
 		SoftHard("20m", "45m30s").
 		Obj())
 	cfg := testRunner
@@ -81,6 +82,8 @@ func TestJobForVideoTask(t *testing.T) {
 							"--shorts=true",
 							"--slides=false",
 							"--repeat=3",
+							"--subtitle-mode=original",
+							"--shorts-subtitle-mode=dual",
 							"--progress=kubernetes",
 							"--subtitles=input/episode.srt",
 							"--translation-subtitles=input/episode.ko.srt",

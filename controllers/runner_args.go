@@ -38,6 +38,8 @@ func videoArgs(t *tasksv1.VideoTask) []string {
 		"--shorts=" + boolFlag(s.Render.Shorts, false),
 		"--slides=" + boolFlag(s.Render.Slides, true),
 		"--repeat=" + strconv.Itoa(int(max(s.Render.RepeatCount, 1))),
+		"--subtitle-mode=" + subtitleMode(s.Render.Subtitles),
+		"--shorts-subtitle-mode=" + subtitleMode(s.Render.ShortsSubtitles),
 		"--progress=kubernetes",
 	}
 	if s.Source.Subtitles != "" {
@@ -100,6 +102,15 @@ func slideEnv(t *tasksv1.SlideTask) []corev1.EnvVar {
 	// SlideContent holds only strings and string lists, so Marshal cannot fail on it.
 	data, _ := json.Marshal(content)
 	return []corev1.EnvVar{{Name: "LANGFLIX_SLIDE_CONTENT", Value: string(data)}}
+}
+
+// subtitleMode is the runner's spelling of a mode; unset (an object that bypassed defaulting) is the
+// API's default, Dual.
+func subtitleMode(m tasksv1.SubtitleMode) string {
+	if m == "" {
+		m = tasksv1.SubtitleDual
+	}
+	return strings.ToLower(string(m))
 }
 
 func boolFlag(v *bool, def bool) string {
