@@ -137,6 +137,7 @@ spec:
     educationalVideo: true
     slides: true
     shorts: false
+    subtitles: Dual   # the dialogue burned in, the expression in gold, its Korean translation below
 ---
 apiVersion: tasks.langflix.io/v1alpha1
 kind: SlideTask
@@ -282,9 +283,23 @@ first_video=$(find "$lesson/videos" -name '*.mp4' | sort | head -n 1)
 first_slide=$(find "$lesson/slides" -name '*.png' | sort | head -n 1)
 echo
 echo "Cleanup: $(kubectl -n "$NS" get cleanuppolicy "$POLICY" -o jsonpath='{.status.lastRun.filesDeleted} files ({.status.lastRun.bytesFreed} bytes) deleted by {.status.lastRun.jobName}') from $MEDIA/lessons/demo-old-episode; manifest.json kept (excluded)"
+# The frame of the first lesson where its expression is said, with both subtitle lines on it. The lesson
+# opens with the context clip, so that is (start + end) / 2 - contextStart seconds in (manifest.json).
+said_at=$(awk '
+  function num(line) { sub(/^ *"[^"]*": /, "", line); sub(/,$/, "", line); return line + 0 }
+  /^      "start": /        { start = num($0) }
+  /^      "end": /          { end = num($0) }
+  /^      "contextStart": / { printf "%.2f\n", (start + end) / 2 - num($0); exit }
+' "$manifest")
+frame_png="$CACHE/demo/lesson-frame.png"
+ffmpeg -hide_banner -loglevel error -y -ss "$said_at" -i "$first_video" -frames:v 1 "$frame_png" || frame_png=""
 echo
 echo "Look at them:"
 echo "  ffplay -autoexit '$first_video'"
+if [[ -n "$frame_png" ]]; then
+  echo "  xdg-open '$frame_png'   # the lesson at ${said_at} s: the line with the expression in gold, Korean below"
+  echo "    (made by: ffmpeg -ss $said_at -i '$first_video' -frames:v 1 '$frame_png')"
+fi
 echo "  xdg-open '$first_slide'"
 echo "  xdg-open '$slide'"
 echo
