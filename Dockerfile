@@ -11,11 +11,12 @@ COPY runner/ runner/
 COPY cmd/ cmd/
 ARG VERSION=dev
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o /out/manager ./cmd/manager && \
-    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/langflix/langflix-operator/runner/manifest.Version=${VERSION}" \
+    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/langflix/langflix-operator/runner/cli.Version=${VERSION}" \
       -o /out/langflix-runner ./cmd/runner
 
-# The operator: static binary on distroless, non-root.
-FROM gcr.io/distroless/static-debian12:nonroot AS manager
+# The operator: a static binary alone, non-root (it needs no system CA: it trusts the cluster's CA from its
+# ServiceAccount mount).
+FROM scratch AS manager
 COPY --from=build /out/manager /manager
 USER 65532:65532
 ENTRYPOINT ["/manager"]

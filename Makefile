@@ -17,7 +17,6 @@ IMG_RUNNER ?= langflix-runner:latest
 GO_TEST_FLAGS ?= -count=1 -timeout=30m
 FUZZTIME ?= 10s
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -X github.com/langflix/langflix-operator/runner/manifest.Version=$(VERSION)
 
 .PHONY: all
 all: build
@@ -80,6 +79,10 @@ test: manifests generate vet envtest ## Run unit, envtest and runner tests (real
 test-e2e: ## End-to-end suite: own local cluster, helm install, real runner processes (E2E_KEEP_CLUSTER=1 keeps it).
 	hack/e2e.sh
 
+.PHONY: check-fresh
+check-fresh: ## Run `make demo` as a new user would: new project cache and cluster folder, own ports (hack/fresh-check.sh).
+	hack/fresh-check.sh
+
 .PHONY: fuzz-short
 fuzz-short: ## Run each fuzz target briefly (FUZZTIME, default 10s).
 	go test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=2s ./runner/subtitles/
@@ -96,9 +99,8 @@ bench: ## Run the runner benchmark (cuts 5 clips from a 10-minute 720p video; pr
 ##@ Build
 
 .PHONY: build
-build: generate ## Build the manager and runner binaries into bin/.
-	go build -o $(BIN)/manager ./cmd/manager
-	go build -ldflags "$(LDFLAGS)" -o $(BIN)/langflix-runner ./cmd/runner
+build: generate ## Build the manager and runner binaries into bin/ (runner version stamped from git).
+	BIN=$(BIN) VERSION=$(VERSION) hack/build-binaries.sh
 
 .PHONY: run
 run: manifests generate ## Run the manager against the cluster in KUBECONFIG.

@@ -5,9 +5,13 @@
 #   hack/build-k8s-binaries.sh envtest   # kube-apiserver, etcd, kubectl (what envtest needs)
 #   hack/build-k8s-binaries.sh cluster   # the above plus kube-controller-manager, kube-scheduler, helm
 #   hack/build-k8s-binaries.sh path      # print the folder that holds the binaries (for KUBEBUILDER_ASSETS)
+#   hack/build-k8s-binaries.sh NAME      # one of etcd, kube-apiserver, kubectl, kube-controller-manager, ...
 #
 # A binary that is already cached for its pinned version is not rebuilt, so a warm run takes well under a
-# second. Set LANGFLIX_CACHE to move the cache (default ~/.cache/langflix).
+# second and prints nothing but the path. A cold run takes about 20 minutes on 2 cores and says so: one line per binary
+# (which, how many of how many, the expected time, its log), a line a minute while a long build runs, and the
+# end of the log when a build fails. Set LANGFLIX_CACHE to move the cache (default ~/.cache/langflix).
+# Only the summary path goes to stdout; progress goes to stderr.
 set -euo pipefail
 
 K8S_VERSION="${K8S_VERSION:-v1.37.2}"
@@ -19,25 +23,71 @@ HELM_VERSION="${HELM_VERSION:-v3.22.0}"
 CACHE="${LANGFLIX_CACHE:-$HOME/.cache/langflix}"
 BIN_DIR="$CACHE/k8s/$K8S_VERSION/bin"
 SRC_DIR="$CACHE/k8s/$K8S_VERSION/src"
+LOG_DIR="$CACHE/k8s/$K8S_VERSION/logs"
 GO="${GO:-go}"
+# Seconds between "still building" lines during a long build.
+HEARTBEAT="${BUILD_HEARTBEAT_SECONDS:-60}"
 
 log() { printf '[build-k8s] %s\n' "$*" >&2; }
 
+# Cold build times measured on a 2-core machine of the CI kind, for the progress lines.
+expected_time() {
+  case "$1" in
+    kube-apiserver) echo "about 11 min" ;;
+    kube-controller-manager) echo "about 3-6 min" ;;
+    helm) echo "about 4 min" ;;
+    etcd) echo "about 1-2 min" ;;
+    *) echo "about 1 min" ;;
+  esac
+}
+
 # stamp records the exact version a cached binary was built from; a version bump rebuilds it.
-stamp_ok() { [[ -x "$BIN_DIR/$1" && -f "$BIN_DIR/.$1.version" && "$(cat "$BIN_DIR/.$1.version")" == "$2" ]]; }
-write_stamp() { printf '%s' "$2" >"$BIN_DIR/.$1.version"; }
+stamp_of() {
+  case "$1" in
+    etcd) echo "$ETCD_VERSION" ;;
+    helm) echo "$HELM_VERSION+k8s$K8S_VERSION" ;;
+    *) echo "$K8S_VERSION" ;;
+  esac
+}
+cached() { [[ -x "$BIN_DIR/$1" && -f "$BIN_DIR/.$1.version" && "$(cat "$BIN_DIR/.$1.version")" == "$(stamp_of "$1")" ]]; }
+
+# run_logged NAME COMMAND...: runs COMMAND with its output in NAME's log, printing a line every HEARTBEAT
+# seconds while it runs and the log's tail when it fails.
+run_logged() {
+  local name="$1" logfile="$LOG_DIR/$1.log" pid start next
+  shift
+  start=$SECONDS next=$((SECONDS + HEARTBEAT))
+  "$@" >"$logfile" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((SECONDS >= next)); then
+      log "      still building $name: $(((SECONDS - start) / 60)) min so far"
+      next=$((SECONDS + HEARTBEAT))
+    fi
+    sleep 1
+  done
+  if ! wait "$pid"; then
+    log "building $name failed after $((SECONDS - start)) s; the end of $logfile:"
+    tail -n 30 "$logfile" >&2
+    exit 1
+  fi
+}
+
+# in_dir DIR COMMAND...: runs COMMAND in DIR (run_logged starts it in a subshell, so the cd stays there).
+in_dir() { cd "$1" && shift && "$@"; }
 
 # kubernetes_module prepares a module that requires k8s.io/kubernetes and replaces each staging module it
 # requires at v0.0.0 with its published version (kubernetes' own replace directives point at ./staging and
 # are ignored when it is a dependency).
 kubernetes_module() {
   local dir="$SRC_DIR/kubernetes"
-  [[ -f "$dir/.ready" ]] && { echo "$dir"; return; }
+  [[ -f "$dir/.ready" ]] && return
   mkdir -p "$dir"
+  log "      downloading k8s.io/kubernetes $K8S_VERSION sources from the Go module proxy"
+  run_logged kubernetes-module in_dir "$dir" env GOFLAGS=-mod=mod "$GO" mod download -json "k8s.io/kubernetes@$K8S_VERSION"
   local gomod
-  gomod=$(cd "$dir" && GOFLAGS=-mod=mod "$GO" mod download -json "k8s.io/kubernetes@$K8S_VERSION" |
-    sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
-  [[ -f "$gomod" ]] || { log "could not download k8s.io/kubernetes@$K8S_VERSION"; exit 1; }
+  gomod=$(sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p' "$LOG_DIR/kubernetes-module.log")
+  [[ -f "$gomod" ]] || { log "could not download k8s.io/kubernetes@$K8S_VERSION (log: $LOG_DIR/kubernetes-module.log)"; exit 1; }
   {
     echo "module langflix.local/k8sbuild"
     echo
@@ -47,81 +97,79 @@ kubernetes_module() {
     echo
     grep -E '^[[:space:]]+k8s\.io/[a-z0-9-]+ v0\.0\.0$' "$gomod" | awk -v v="$K8S_STAGING_VERSION" '{print "replace " $1 " => " $1 " " v}'
   } >"$dir/go.mod"
-  log "staging modules replaced: $(grep -c '^replace' "$dir/go.mod")"
   touch "$dir/.ready"
-  echo "$dir"
 }
 
 plain_module() { # name requirement version
   local dir="$SRC_DIR/$1"
   mkdir -p "$dir"
   [[ -f "$dir/go.mod" ]] || printf 'module langflix.local/%sbuild\n\ngo 1.25\n\nrequire %s %s\n' "$1" "$2" "$3" >"$dir/go.mod"
-  echo "$dir"
 }
 
-build_k8s() { # binary
-  local bin="$1"
-  stamp_ok "$bin" "$K8S_VERSION" && return
-  local dir start
-  dir=$(kubernetes_module)
-  start=$(date +%s)
-  log "building $bin $K8S_VERSION (cold: kube-apiserver ~11 min, others 1-3 min on 2 cores)"
-  local minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
-  local ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION \
+# build NAME: compiles one binary into BIN_DIR (through a temporary file, so an interrupted build never
+# leaves a binary that looks complete) and stamps it with its version.
+build() {
+  local name="$1" dir pkg ldflags minor="${K8S_VERSION#v1.}"
+  minor="${minor%%.*}"
+  case "$name" in
+    etcd)
+      plain_module etcd go.etcd.io/etcd/server/v3 "$ETCD_VERSION"
+      dir="$SRC_DIR/etcd" pkg=go.etcd.io/etcd/server/v3 ldflags="-s -w"
+      ;;
+    helm)
+      plain_module helm helm.sh/helm/v3 "$HELM_VERSION"
+      dir="$SRC_DIR/helm" pkg=helm.sh/helm/v3/cmd/helm
+      # Helm assumes Kubernetes v1.20 when it renders without a cluster unless told the version it ships with.
+      ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+      for p in helm.sh/helm/v3/pkg/chartutil helm.sh/helm/v3/pkg/lint/rules; do
+        ldflags+=" -X $p.k8sVersionMajor=1 -X $p.k8sVersionMinor=$minor"
+      done
+      ;;
+    *)
+      kubernetes_module
+      dir="$SRC_DIR/kubernetes" pkg="k8s.io/kubernetes/cmd/$name"
+      ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION \
 -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor \
--X k8s.io/component-base/version.gitTreeState=clean \
--X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION"
-  (cd "$dir" && CGO_ENABLED=0 GOFLAGS=-mod=mod "$GO" build -trimpath -ldflags "$ldflags" -o "$BIN_DIR/$bin.tmp" "k8s.io/kubernetes/cmd/$bin")
-  mv "$BIN_DIR/$bin.tmp" "$BIN_DIR/$bin"
-  write_stamp "$bin" "$K8S_VERSION"
-  log "built $bin in $(($(date +%s) - start)) s"
-}
-
-build_etcd() {
-  stamp_ok etcd "$ETCD_VERSION" && return
-  local dir start
-  dir=$(plain_module etcd go.etcd.io/etcd/server/v3 "$ETCD_VERSION")
-  start=$(date +%s)
-  log "building etcd $ETCD_VERSION (cold ~2 min)"
-  (cd "$dir" && CGO_ENABLED=0 GOFLAGS=-mod=mod "$GO" build -trimpath -ldflags "-s -w" -o "$BIN_DIR/etcd.tmp" go.etcd.io/etcd/server/v3)
-  mv "$BIN_DIR/etcd.tmp" "$BIN_DIR/etcd"
-  write_stamp etcd "$ETCD_VERSION"
-  log "built etcd in $(($(date +%s) - start)) s"
-}
-
-build_helm() {
-  stamp_ok helm "$HELM_VERSION+k8s$K8S_VERSION" && return
-  local dir start
-  dir=$(plain_module helm helm.sh/helm/v3 "$HELM_VERSION")
-  start=$(date +%s)
-  log "building helm $HELM_VERSION (cold ~4 min)"
-  # Helm assumes Kubernetes v1.20 when it renders without a cluster unless told the version it ships with.
-  local minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}" helm_k8s=""
-  for pkg in helm.sh/helm/v3/pkg/chartutil helm.sh/helm/v3/pkg/lint/rules; do
-    helm_k8s+=" -X $pkg.k8sVersionMajor=1 -X $pkg.k8sVersionMinor=$minor"
-  done
-  (cd "$dir" && CGO_ENABLED=0 GOFLAGS=-mod=mod "$GO" build -trimpath \
-    -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION $helm_k8s" -o "$BIN_DIR/helm.tmp" helm.sh/helm/v3/cmd/helm)
-  mv "$BIN_DIR/helm.tmp" "$BIN_DIR/helm"
-  write_stamp helm "$HELM_VERSION+k8s$K8S_VERSION"
-  log "built helm in $(($(date +%s) - start)) s"
+-X k8s.io/component-base/version.gitTreeState=clean -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION"
+      ;;
+  esac
+  run_logged "$name" in_dir "$dir" env CGO_ENABLED=0 GOFLAGS=-mod=mod "$GO" build -trimpath -ldflags "$ldflags" -o "$BIN_DIR/$name.tmp" "$pkg"
+  mv "$BIN_DIR/$name.tmp" "$BIN_DIR/$name"
+  printf '%s' "$(stamp_of "$name")" >"$BIN_DIR/.$name.version"
 }
 
 main() {
-  local what="${1:-envtest}"
-  if [[ "$what" == path ]]; then echo "$BIN_DIR"; return; fi
-  mkdir -p "$BIN_DIR" "$SRC_DIR"
-  # One build at a time per cache: a second caller waits instead of racing on the same outputs.
-  exec 9>"$CACHE/k8s/$K8S_VERSION/.lock"
-  flock 9
+  local what="${1:-envtest}" names=()
   case "$what" in
-    envtest) build_etcd; build_k8s kube-apiserver; build_k8s kubectl ;;
-    cluster) build_etcd; build_k8s kube-apiserver; build_k8s kubectl
-             build_k8s kube-controller-manager; build_k8s kube-scheduler; build_helm ;;
-    etcd|helm) "build_$what" ;;
-    kube-apiserver|kubectl|kube-controller-manager|kube-scheduler) build_k8s "$what" ;;
+    path) echo "$BIN_DIR"; return ;;
+    envtest) names=(etcd kube-apiserver kubectl) ;;
+    cluster) names=(etcd kube-apiserver kubectl kube-controller-manager kube-scheduler helm) ;;
+    etcd | helm | kube-apiserver | kubectl | kube-controller-manager | kube-scheduler) names=("$what") ;;
     *) log "unknown target '$what' (envtest|cluster|path|<binary>)"; exit 2 ;;
   esac
+  # Every folder is made before anything is written to it: on a new machine none of them exists.
+  mkdir -p "$BIN_DIR" "$SRC_DIR" "$LOG_DIR"
+  # One build at a time per cache: a second caller waits instead of racing on the same outputs.
+  exec 9>"$CACHE/k8s/$K8S_VERSION/.lock"
+  if ! flock -n 9; then
+    log "another build holds $CACHE/k8s/$K8S_VERSION/.lock; waiting for it"
+    flock 9
+  fi
+
+  local missing=() name i=0 start total_start=$SECONDS
+  for name in "${names[@]}"; do cached "$name" || missing+=("$name"); done
+  if ((${#missing[@]} == 0)); then
+    echo "$BIN_DIR"
+    return
+  fi
+  log "building ${#missing[@]} of ${#names[@]} binaries from source into $BIN_DIR (first run: about 20 min on 2 cores; logs in $LOG_DIR)"
+  for name in "${missing[@]}"; do
+    i=$((i + 1)) start=$SECONDS
+    log "[$i/${#missing[@]}] $name $(stamp_of "$name"): building, $(expected_time "$name") cold (log: $LOG_DIR/$name.log)"
+    build "$name"
+    log "[$i/${#missing[@]}] $name built in $((SECONDS - start)) s"
+  done
+  log "done in $((SECONDS - total_start)) s"
   echo "$BIN_DIR"
 }
 

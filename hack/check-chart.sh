@@ -41,18 +41,13 @@ fail() {
 }
 note() { printf '      %s\n' "$*"; }
 
-# tool NAME: the binary named by $HELM/$KUBECTL, else the pinned cached build, else one on PATH, else build it.
+# tool NAME: the binary named by $HELM/$KUBECTL, else the pinned build (built when missing). A helm or kubectl
+# that happens to be on PATH is never used: its version would differ from one machine to the next.
 tool() {
   local name="$1" override
   override="$(tr '[:lower:]' '[:upper:]' <<<"$name")"
   if [[ -n "${!override:-}" ]]; then echo "${!override}"; return; fi
-  local cached
-  cached="$("$ROOT/hack/build-k8s-binaries.sh" path)/$name"
-  if [[ -x "$cached" ]]; then echo "$cached"; return; fi
-  if command -v "$name" >/dev/null; then command -v "$name"; return; fi
-  echo "[check-chart] $name not found; building it with hack/build-k8s-binaries.sh $name" >&2
-  "$ROOT/hack/build-k8s-binaries.sh" "$name" >/dev/null
-  echo "$cached"
+  echo "$("$ROOT/hack/build-k8s-binaries.sh" "$name")/$name"
 }
 
 # expect_render_failure DESCRIPTION MESSAGE-FRAGMENT HELM-ARGS...: the chart must refuse these values.

@@ -48,15 +48,14 @@ elapsed() { echo "$((SECONDS - started)) s"; }
 # ---------------------------------------------------------------------------------------------------------
 say "1/6 tools and binaries"
 command -v go >/dev/null || die "Go is needed (https://go.dev/doc/install); everything else is installed or built here"
+# Nothing below may assume a folder exists: on a new machine neither the cache nor the cluster folder does.
+mkdir -p "$CACHE" "$CLUSTER_DIR" bin
 "$ROOT/hack/install-deps.sh"
-VERSION=$(git describe --tags --always --dirty 2>/dev/null || echo dev)
-mkdir -p bin
-go build -o bin/manager ./cmd/manager
-go build -ldflags "-X github.com/langflix/langflix-operator/runner/manifest.Version=$VERSION" -o bin/langflix-runner ./cmd/runner
-if ! "$ROOT/hack/build-k8s-binaries.sh" cluster >/dev/null 2>"$CACHE/build-k8s.log"; then
-  tail -n 30 "$CACHE/build-k8s.log" >&2
-  die "building the Kubernetes binaries failed (log: $CACHE/build-k8s.log)"
-fi
+echo "building bin/manager and bin/langflix-runner (first run: a few minutes, modules are downloaded)"
+"$ROOT/hack/build-binaries.sh"
+# Prints a line per Kubernetes binary it builds (about 20 minutes the first time), and the end of the
+# failing build's log when one fails.
+"$ROOT/hack/build-k8s-binaries.sh" cluster >/dev/null || die "building the Kubernetes binaries failed (see above)"
 echo "binaries ready ($(elapsed))"
 
 # ---------------------------------------------------------------------------------------------------------

@@ -24,15 +24,12 @@ export LANGFLIX_CACHE="$CACHE"
 export LANGFLIX_CLUSTER_DIR="${E2E_CLUSTER_DIR:-$CACHE/e2e-cluster}"
 export LANGFLIX_CLUSTER_PORT_BASE="${E2E_PORT_BASE:-37400}"
 CLUSTER="$ROOT/hack/local-cluster.sh"
-VERSION=$(git describe --tags --always --dirty 2>/dev/null || echo dev)
 
 log() { printf '[e2e] %s\n' "$*" >&2; }
 
 started=$SECONDS
 log "building bin/manager and bin/langflix-runner"
-mkdir -p bin
-go build -o bin/manager ./cmd/manager
-go build -ldflags "-X github.com/langflix/langflix-operator/runner/manifest.Version=$VERSION" -o bin/langflix-runner ./cmd/runner
+"$ROOT/hack/build-binaries.sh"
 "$ROOT/hack/build-k8s-binaries.sh" cluster >/dev/null
 
 # localnode runs a pod's image as a local binary: the chart's images (any tag) become the binaries just built.

@@ -95,7 +95,7 @@ localnode_bin() {
   } | sha256sum | cut -c1-16)
   bin="$CACHE/bin/localnode-$hash"
   if [[ ! -x "$bin" ]]; then
-    log "building localnode ($hash)"
+    log "building localnode ($hash; first run about 3-8 min on 2 cores)"
     mkdir -p "$CACHE/bin"
     (cd "$src" && CGO_ENABLED=0 go build -trimpath -o "$bin.tmp" .)
     mv "$bin.tmp" "$bin"
