@@ -260,16 +260,22 @@ echo "  folder:   $lesson"
 echo "  manifest: $manifest"
 echo
 # manifest.json is indented JSON written by the runner (runner/manifest): each expression's fields sit on
-# lines of their own, six spaces deep, its files eight spaces deep.
+# lines of their own, six spaces deep, its files (and their subtitle modes, which have the same keys) eight
+# spaces deep.
 awk '
   function value(line) { sub(/^ *"[^"]*": "?/, "", line); sub(/"?,?$/, "", line); gsub(/\\"/, "\"", line); return line }
+  BEGIN { mode = "none" }
   function clock(s) { return sprintf("%d:%02d", int(s / 60), int(s % 60)) }
   /^      "index": /       { n = value($0) }
   /^      "phrase": /      { phrase = value($0) }
   /^      "translation": / { translation = value($0) }
   /^      "dialogue": /    { dialogue = value($0) }
   /^      "start": /       { start = value($0) }
-  /^        "video": /     { printf "  %s. %s  =  %s\n     at %s: \"%s\"\n     %s\n", n, phrase, translation, clock(start), dialogue, value($0) }
+  /^      "files": /       { section = "files" }
+  /^      "subtitles": /   { section = "subtitles" }
+  /^        "video": / && section == "files"     { video = value($0) }
+  /^        "video": / && section == "subtitles" { mode = value($0) }
+  /^    }/ && video != ""  { printf "  %s. %s  =  %s\n     at %s: \"%s\"\n     %s (subtitles: %s)\n", n, phrase, translation, clock(start), dialogue, video, mode; video = ""; mode = "none"; section = "" }
 ' "$manifest"
 echo
 echo "Files (by kind):"
