@@ -35,7 +35,7 @@ demo: ## From a fresh clone: local cluster, helm install, a VideoTask, SlideTask
 
 .PHONY: manifests
 manifests: controller-gen ## Generate CRDs and RBAC from the API types and kubebuilder markers.
-	$(CONTROLLER_GEN) rbac:roleName=langflix-operator crd paths="./api/..." paths="./controllers/..." \
+	$(CONTROLLER_GEN) rbac:roleName=langflix-operator crd paths="./api/..." paths="./controllers/task" paths="./controllers/cleanuppolicy" \
 		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
 	@if [ -d charts/langflix-operator/crds ]; then cp config/crd/bases/*.yaml charts/langflix-operator/crds/; fi
 
@@ -82,6 +82,10 @@ test-e2e: ## End-to-end suite: own local cluster, helm install, real runner proc
 .PHONY: check-fresh
 check-fresh: ## Run `make demo` as a new user would: new project cache and cluster folder, own ports (hack/fresh-check.sh).
 	hack/fresh-check.sh
+
+.PHONY: clean-cache
+clean-cache: ## Stop every local cluster under LANGFLIX_CACHE and delete the cache (binaries, tools, clusters).
+	hack/clean-cache.sh
 
 .PHONY: fuzz-short
 fuzz-short: ## Run each fuzz target briefly (FUZZTIME, default 10s).

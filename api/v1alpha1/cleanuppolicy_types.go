@@ -129,7 +129,9 @@ type CleanupPolicyStatus struct {
 	// lastRun is the outcome of the latest finished run.
 	// +optional
 	LastRun *CleanupRun `json:"lastRun,omitempty"`
-	// conditions are the latest observations: Ready.
+	// conditions are the latest observations: Ready (the CronJob is in place), Reconciling (the operator is
+	// still at it, or retries a failed step) and Stalled (the API server rejects the CronJob: only a spec
+	// change helps), each with the reason and, for failures, the API server's message.
 	// +listType=map
 	// +listMapKey=type
 	// +patchStrategy=merge

@@ -219,7 +219,10 @@ type TaskStatus struct {
 	// message is a human-readable explanation of reason.
 	// +optional
 	Message string `json:"message,omitempty"`
-	// conditions are the latest observations: Ready, Running, Succeeded, Failed, Suspended.
+	// conditions are the latest observations. Ready, Reconciling and Stalled summarise the task for GitOps
+	// tools (kstatus reads a queued or running task as InProgress, a succeeded one as Current, a failed one
+	// as Failed); a step the operator could not carry out (reason CreateJobFailed, ...) shows in Ready with
+	// the API server's message. Running, Succeeded, Failed and Suspended follow the phase.
 	// +listType=map
 	// +listMapKey=type
 	// +patchStrategy=merge

@@ -1,7 +1,19 @@
 package v1alpha1
 
-// Condition types of VideoTask and SlideTask.
+// Condition types of VideoTask and SlideTask. Ready, Reconciling and Stalled are the summary conditions
+// GitOps tools read (kstatus, Argo CD, Flux): a task that is still working is Reconciling, one that failed
+// for good is Stalled, one that succeeded is Ready. Running, Succeeded, Failed and Suspended say the same in
+// the task's own terms.
 const (
+	// ConditionReady is True once the task succeeded (CleanupPolicy: while its CronJob is in place). While a
+	// task works, or after it failed, it is False with the reason why.
+	ConditionReady = "Ready"
+	// ConditionReconciling is True while the operator still works towards the task's end: an attempt is
+	// queued or runs, a retry waits for its backoff, or a step failed and is retried.
+	ConditionReconciling = "Reconciling"
+	// ConditionStalled is True when the task cannot make progress without a change by the user: it failed for
+	// good, or the API server rejects what the operator must create.
+	ConditionStalled = "Stalled"
 	// ConditionRunning is True while an attempt's pod runs.
 	ConditionRunning = "Running"
 	// ConditionSucceeded is True once the task succeeded.
@@ -10,11 +22,11 @@ const (
 	ConditionFailed = "Failed"
 	// ConditionSuspended is True while spec.suspend holds the task.
 	ConditionSuspended = "Suspended"
-	// ConditionReady is True when the object's children are in place (CleanupPolicy: the CronJob).
-	ConditionReady = "Ready"
 )
 
-// Reasons used in status.reason and in conditions.
+// Reasons used in status.reason and in conditions. The reasons a runner reports (InvalidInput,
+// SoftTimeLimitExceeded, Completed) are part of the runner contract (api/runner/v1alpha1), which refers to
+// these constants.
 const (
 	ReasonInvalidInput          = "InvalidInput"
 	ReasonHardTimeLimitExceeded = "HardTimeLimitExceeded"
@@ -30,6 +42,21 @@ const (
 	ReasonJobMissing            = "JobMissing"
 	ReasonCronJobReady          = "CronJobReady"
 	ReasonCronJobInvalid        = "CronJobInvalid"
+	ReasonFinished              = "Finished"
+	ReasonNotStalled            = "NotStalled"
+)
+
+// Reasons of a reconcile step that failed. The operator writes the step's reason and the API server's
+// message to status before it retries with backoff, so a failure shows in status, not only in its log.
+const (
+	ReasonListJobsFailed      = "ListJobsFailed"
+	ReasonListPodsFailed      = "ListPodsFailed"
+	ReasonCreateJobFailed     = "CreateJobFailed"
+	ReasonSuspendJobFailed    = "SuspendJobFailed"
+	ReasonRunnerAccessFailed  = "RunnerAccessFailed"
+	ReasonFinalizerFailed     = "FinalizerFailed"
+	ReasonCronJobSyncFailed   = "CronJobSyncFailed"
+	ReasonDeleteExpiredFailed = "DeleteExpiredFailed"
 )
 
 // Labels and annotations the operator puts on its children.
@@ -42,12 +69,6 @@ const (
 	LabelAttempt = "tasks.langflix.io/attempt"
 	// LabelManagedBy marks objects the operator manages.
 	LabelManagedBy = "app.kubernetes.io/managed-by"
-	// ManagedByValue is LabelManagedBy's value.
+	// ManagedByValue is LabelManagedBy's value: the operator's name.
 	ManagedByValue = "langflix-operator"
-)
-
-// Field managers of the two writers of a task's status.
-const (
-	FieldManagerOperator = "langflix-operator"
-	FieldManagerRunner   = "langflix-runner"
 )

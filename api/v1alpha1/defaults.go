@@ -2,15 +2,57 @@ package v1alpha1
 
 import "time"
 
-// Defaults of the API, mirrored in the CRD schema's default markers. The API server fills them in on
-// create; the operator falls back to them for objects that bypassed defaulting (for example, ones built in
-// Go and never stored), so a zero value never turns into a zero deadline or an immediate retry.
+// Defaults of the API. They are the single source of every default: the CRD schema's default markers carry
+// the same values (a test compares the generated schema with these constants), the operator falls back to
+// them for objects that bypassed defaulting (for example ones built in Go and never stored), and the runner's
+// flag defaults use them, so the runner on its own behaves like a task that left the field out.
 const (
 	DefaultSoftTimeLimit = 25 * time.Minute
 	DefaultHardTimeLimit = 30 * time.Minute
 	DefaultMaxRetries    = 3
 	DefaultBackoffBase   = 60 * time.Second
 	DefaultBackoffCap    = 10 * time.Minute
+
+	// DefaultLanguage is the spoken language of a video (spec.source.language).
+	DefaultLanguage = "en"
+	// DefaultTargetLanguage is the learners' language (spec.targetLanguage).
+	DefaultTargetLanguage = "ko"
+	// DefaultMaxCount is how many expressions a VideoTask produces (spec.expressions.maxCount).
+	DefaultMaxCount = 5
+	// MaxMaxCount is the largest spec.expressions.maxCount the schema admits.
+	MaxMaxCount = 50
+	// DefaultLevel is the learner level (spec.expressions.level).
+	DefaultLevel = LevelMixed
+	// DefaultExtractor finds expressions offline (spec.expressions.extractor).
+	DefaultExtractor = ExtractorDictionary
+	// DefaultRepeatCount is how often the expression clip repeats (spec.render.repeatCount).
+	DefaultRepeatCount = 3
+	// Render outputs built when spec.render leaves them out.
+	DefaultEducationalVideo = true
+	DefaultCombinedVideo    = false
+	DefaultShorts           = false
+	DefaultSlides           = true
+	// DefaultSubtitles is what the clips and lesson videos (spec.render.subtitles) and the shorts
+	// (spec.render.shortsSubtitles) get burned in.
+	DefaultSubtitles = SubtitleDual
+
+	// Slide defaults (SlideTask).
+	DefaultSlideFormat          = SlideFormatPNG
+	DefaultSlideWidth           = 1280
+	DefaultSlideHeight          = 720
+	DefaultSlideDurationSeconds = 5
+	// MinSlideSide and MaxSlideSide bound spec.size.width and spec.size.height.
+	MinSlideSide = 320
+	MaxSlideSide = 3840
+	// MaxSlideDurationSeconds bounds spec.durationSeconds.
+	MaxSlideDurationSeconds = 600
+
+	// CleanupPolicy defaults.
+	DefaultSchedule                   = "0 2 * * *"
+	DefaultTimeZone                   = "UTC"
+	DefaultRetentionDays              = 7
+	DefaultSuccessfulJobsHistoryLimit = 3
+	DefaultFailedJobsHistoryLimit     = 1
 )
 
 // SoftOrDefault returns the soft limit, or its default when unset.

@@ -10,6 +10,20 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
+// Kind names of the tasks.langflix.io kinds, for labels, owner references, Job names and logs.
+const (
+	KindVideoTask     = "VideoTask"
+	KindSlideTask     = "SlideTask"
+	KindCleanupPolicy = "CleanupPolicy"
+)
+
+// Resource names (plural, lower case) of the kinds, as they appear in API paths and RBAC rules.
+const (
+	ResourceVideoTasks      = "videotasks"
+	ResourceSlideTasks      = "slidetasks"
+	ResourceCleanupPolicies = "cleanuppolicies"
+)
+
 var (
 	// GroupVersion is the group and version of every kind in this package.
 	GroupVersion = schema.GroupVersion{Group: "tasks.langflix.io", Version: "v1alpha1"}

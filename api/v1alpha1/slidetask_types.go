@@ -57,24 +57,35 @@ const (
 	SlideFormatMP4 SlideFormat = "mp4"
 )
 
-// SlideSize is the pixel size of a slide.
+// SlideSize is the pixel size of a slide. Both sides must be even: slide videos are H.264 with 4:2:0
+// chroma, which has no odd dimensions.
 type SlideSize struct {
-	// width in pixels.
+	// width in pixels, an even number from 320 to 3840.
 	// +kubebuilder:default=1280
 	// +kubebuilder:validation:Minimum=320
 	// +kubebuilder:validation:Maximum=3840
+	// +kubebuilder:validation:XValidation:rule="self % 2 == 0",message="must be an even number of pixels (H.264 video has no odd sizes)"
 	// +optional
 	Width int32 `json:"width,omitempty"`
-	// height in pixels.
+	// height in pixels, an even number from 320 to 3840.
 	// +kubebuilder:default=720
 	// +kubebuilder:validation:Minimum=320
 	// +kubebuilder:validation:Maximum=3840
+	// +kubebuilder:validation:XValidation:rule="self % 2 == 0",message="must be an even number of pixels (H.264 video has no odd sizes)"
 	// +optional
 	Height int32 `json:"height,omitempty"`
 }
 
+// MaxSlidesCharacters bounds the text of all slides of one SlideTask together (spec.slides). With the
+// per-field limits alone, 100 maximal slides would hold over a million characters, several MiB once stored
+// as escaped UTF-8 JSON, beyond what etcd accepts in one request (1.5 MiB). 100,000 characters stay below
+// 600 KiB even if every character took the six bytes of a JSON \u escape.
+const MaxSlidesCharacters = 100000
+
 // SlideTaskSpec renders educational slides. It cannot change after creation, except suspend and
-// ttlSecondsAfterFinished.
+// ttlSecondsAfterFinished. The runner reads the content from this object itself, so its size is bounded by
+// what one object can hold (see MaxSlidesCharacters), not by a command line or an environment variable.
+// +kubebuilder:validation:XValidation:rule="!has(self.slides) || self.slides.map(s, size(s.expression) + size(s.translation) + (has(s.title) ? size(s.title) : 0) + (has(s.dialogue) ? size(s.dialogue) : 0) + (has(s.dialogueTranslation) ? size(s.dialogueTranslation) : 0) + (has(s.notes) ? size(s.notes) : 0) + (has(s.similarExpressions) ? s.similarExpressions.map(e, size(e)).sum() : 0) + (has(s.examples) ? s.examples.map(e, size(e)).sum() : 0)).sum() <= 100000",message="spec.slides holds more than 100000 characters of text in total; split the slides over several SlideTasks",fieldPath=".slides"
 // +kubebuilder:validation:XValidation:rule="has(self.content) != has(self.slides)",message="exactly one of spec.content and spec.slides must be set"
 // +kubebuilder:validation:XValidation:rule="has(self.content) == has(oldSelf.content) && (!has(self.content) || self.content == oldSelf.content) && has(self.slides) == has(oldSelf.slides) && (!has(self.slides) || self.slides == oldSelf.slides)",message="spec.content and spec.slides are immutable: a SlideTask is one run; create a new task instead"
 // +kubebuilder:validation:XValidation:rule="self.format == oldSelf.format && self.size == oldSelf.size && self.durationSeconds == oldSelf.durationSeconds && self.audio == oldSelf.audio",message="spec.format, spec.size, spec.durationSeconds and spec.audio are immutable: a SlideTask is one run; create a new task instead"

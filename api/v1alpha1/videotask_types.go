@@ -31,6 +31,17 @@ type VideoSource struct {
 // +kubebuilder:validation:Enum=beginner;intermediate;advanced;mixed
 type ExpressionLevel string
 
+const (
+	LevelBeginner     ExpressionLevel = "beginner"
+	LevelIntermediate ExpressionLevel = "intermediate"
+	LevelAdvanced     ExpressionLevel = "advanced"
+	// LevelMixed takes expressions of every level.
+	LevelMixed ExpressionLevel = "mixed"
+)
+
+// ExpressionLevels are the values of ExpressionLevel, in the order of the schema's enum.
+var ExpressionLevels = []ExpressionLevel{LevelBeginner, LevelIntermediate, LevelAdvanced, LevelMixed}
+
 // ExtractorType selects how expressions are found.
 // +kubebuilder:validation:Enum=Dictionary;LLM
 type ExtractorType string
@@ -66,10 +77,12 @@ type LLMSpec struct {
 	// +required
 	Endpoint string `json:"endpoint"`
 
-	// model is the model name sent with each request.
+	// model is the model name sent with each request, such as gpt-4o-mini. There is no default: models
+	// differ between providers.
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
-	// +optional
-	Model string `json:"model,omitempty"`
+	// +required
+	Model string `json:"model"`
 
 	// apiKeySecretRef names the Secret key that holds the API key. The key reaches the runner as an
 	// environment variable and never appears in status, events or logs.
@@ -169,6 +182,7 @@ type RenderSpec struct {
 
 // VideoTaskSpec is one run of the LangFlix pipeline over a video. It cannot change after creation, except
 // suspend and ttlSecondsAfterFinished.
+// +kubebuilder:validation:XValidation:rule="(has(self.expressions) && has(self.expressions.extractor) && self.expressions.extractor != 'Dictionary') || !has(self.targetLanguage) || self.targetLanguage == 'ko' || self.targetLanguage.startsWith('ko-')",message="spec.targetLanguage must be ko while spec.expressions.extractor is Dictionary: the built-in dictionary has Korean translations only; use the LLM extractor for other languages",fieldPath=".targetLanguage"
 // +kubebuilder:validation:XValidation:rule="self.source == oldSelf.source",message="spec.source is immutable: a VideoTask is one run; create a new task instead",fieldPath=".source"
 // +kubebuilder:validation:XValidation:rule="self.targetLanguage == oldSelf.targetLanguage",message="spec.targetLanguage is immutable: a VideoTask is one run; create a new task instead",fieldPath=".targetLanguage"
 // +kubebuilder:validation:XValidation:rule="self.expressions == oldSelf.expressions",message="spec.expressions is immutable: a VideoTask is one run; create a new task instead",fieldPath=".expressions"
@@ -183,7 +197,8 @@ type VideoTaskSpec struct {
 	// +required
 	Source VideoSource `json:"source"`
 
-	// targetLanguage is the learner's language, as an ISO 639 code; translations are in it.
+	// targetLanguage is the learner's language, as an ISO 639 code; translations are in it and the LLM
+	// extractor is asked for it. The Dictionary extractor has Korean (ko) only.
 	// +kubebuilder:default=ko
 	// +kubebuilder:validation:Pattern=`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`
 	// +optional

@@ -19,8 +19,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
-	"github.com/langflix/langflix-operator/controllers"
+	"github.com/langflix/langflix-operator/controllers/cleanuppolicy"
+	"github.com/langflix/langflix-operator/controllers/task"
 )
 
 // Scheme knows the built-in kinds and the tasks.langflix.io kinds.
@@ -112,16 +114,16 @@ func NewManager(cfg *rest.Config, opts Options) (ctrl.Manager, error) {
 
 // SetupControllers registers the VideoTask, SlideTask and CleanupPolicy controllers with mgr.
 func SetupControllers(mgr ctrl.Manager, opts Options) error {
-	recorder := mgr.GetEventRecorder(tasksv1.FieldManagerOperator)
+	recorder := mgr.GetEventRecorder(runnerv1.FieldManagerOperator)
 	kinds := []struct {
 		kind string
 		new  func() tasksv1.Task
 	}{
-		{"VideoTask", func() tasksv1.Task { return &tasksv1.VideoTask{} }},
-		{"SlideTask", func() tasksv1.Task { return &tasksv1.SlideTask{} }},
+		{tasksv1.KindVideoTask, func() tasksv1.Task { return &tasksv1.VideoTask{} }},
+		{tasksv1.KindSlideTask, func() tasksv1.Task { return &tasksv1.SlideTask{} }},
 	}
 	for _, k := range kinds {
-		r := &controllers.TaskReconciler{
+		r := &task.Reconciler{
 			Client:                  mgr.GetClient(),
 			APIReader:               mgr.GetAPIReader(),
 			Recorder:                recorder,
@@ -135,7 +137,7 @@ func SetupControllers(mgr ctrl.Manager, opts Options) error {
 			return fmt.Errorf("set up %s controller: %w", k.kind, err)
 		}
 	}
-	cleanup := &controllers.CleanupPolicyReconciler{
+	cleanup := &cleanuppolicy.Reconciler{
 		Client:    mgr.GetClient(),
 		APIReader: mgr.GetAPIReader(),
 		Recorder:  recorder,

@@ -11,7 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 
-	"github.com/langflix/langflix-operator/controllers"
+	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
 )
 
 // Options are the manager's flags. Every flag can also come from the environment variable named in its
@@ -24,7 +24,7 @@ type Options struct {
 	Namespaces              []string
 	MaxConcurrentReconciles int
 	SyncPeriod              time.Duration
-	Runner                  controllers.RunnerConfig
+	Runner                  runnerpod.Config
 	KubeAPIQPS              float64
 	KubeAPIBurst            int
 }
@@ -46,8 +46,8 @@ func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
 	fs.StringVar(&memRequest, "runner-memory-request", env("RUNNER_MEMORY_REQUEST", "512Mi"), "Default memory request of runner pods. Env RUNNER_MEMORY_REQUEST.")
 	fs.StringVar(&memLimit, "runner-memory-limit", env("RUNNER_MEMORY_LIMIT", "2Gi"), "Default memory limit of runner pods. Env RUNNER_MEMORY_LIMIT.")
 	fs.StringVar(&o.Runner.RedisURL, "redis-url", env("REDIS_URL", ""), "Optional Redis URL the runner uses as its result cache. Env REDIS_URL.")
-	fs.StringVar(&o.Runner.ServiceAccountName, "runner-service-account", env("RUNNER_SERVICE_ACCOUNT", controllers.DefaultRunnerServiceAccount), "ServiceAccount the operator creates for runners in each task namespace. Env RUNNER_SERVICE_ACCOUNT.")
-	fs.StringVar(&o.Runner.ClusterRoleName, "runner-cluster-role", env("RUNNER_CLUSTER_ROLE", controllers.DefaultRunnerClusterRole), "ClusterRole bound to the runner ServiceAccount. Env RUNNER_CLUSTER_ROLE.")
+	fs.StringVar(&o.Runner.ServiceAccountName, "runner-service-account", env("RUNNER_SERVICE_ACCOUNT", runnerpod.DefaultServiceAccount), "ServiceAccount the operator creates for runners in each task namespace. Env RUNNER_SERVICE_ACCOUNT.")
+	fs.StringVar(&o.Runner.ClusterRoleName, "runner-cluster-role", env("RUNNER_CLUSTER_ROLE", runnerpod.DefaultClusterRole), "ClusterRole bound to the runner ServiceAccount. Env RUNNER_CLUSTER_ROLE.")
 	fs.Float64Var(&o.KubeAPIQPS, "kube-api-qps", 50, "Client requests per second to the API server.")
 	fs.IntVar(&o.KubeAPIBurst, "kube-api-burst", 100, "Client request burst to the API server.")
 	if err := fs.Parse(args); err != nil {

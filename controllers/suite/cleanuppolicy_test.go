@@ -13,6 +13,7 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/test/testutil"
 )
@@ -46,7 +47,8 @@ var _ = Describe("CleanupPolicy", func() {
 			HaveField("Spec.SuccessfulJobsHistoryLimit", ptr.To[int32](3)),
 			HaveField("Spec.FailedJobsHistoryLimit", ptr.To[int32](1)),
 			HaveField("Spec.JobTemplate.Spec.Template.Spec.AutomountServiceAccountToken", ptr.To(false)),
-			WithTransform(argsOf, Equal([]string{"cleanup", "--root=/data", "--retention-days=7", "--path=lessons", "--path=tmp", "--dry-run"})),
+			WithTransform(argsOf, Equal(runnerv1.CleanupOptions{Root: runnerv1.StorageRoot, Paths: []string{"lessons", "tmp"},
+				RetentionDays: 7, DryRun: true}.Args())),
 		))
 		Eventually(readyOf(ctx, policy)).Should(And(
 			HaveField("Status", metav1.ConditionTrue), HaveField("Reason", tasksv1.ReasonCronJobReady)))
@@ -55,14 +57,16 @@ var _ = Describe("CleanupPolicy", func() {
 		patch := client.RawPatch(types.MergePatchType, []byte(`{"spec":{"dryRun":false,"paths":["lessons"]}}`))
 		Expect(k8sClient.Patch(ctx, policy, patch)).To(Succeed())
 		Eventually(cronJobOf(ctx, "nightly-cleanup")).Should(
-			WithTransform(argsOf, Equal([]string{"cleanup", "--root=/data", "--retention-days=7", "--path=lessons"})))
+			WithTransform(argsOf, Equal(runnerv1.CleanupOptions{Root: runnerv1.StorageRoot, Paths: []string{"lessons"},
+				RetentionDays: 7}.Args())))
 
 		patch = client.RawPatch(types.MergePatchType, []byte(`{"spec":{"schedule":"30 4 * * 1","retentionDays":30,"suspend":true}}`))
 		Expect(k8sClient.Patch(ctx, policy, patch)).To(Succeed())
 		Eventually(cronJobOf(ctx, "nightly-cleanup")).Should(And(
 			HaveField("Spec.Schedule", "30 4 * * 1"),
 			HaveField("Spec.Suspend", ptr.To(true)),
-			WithTransform(argsOf, Equal([]string{"cleanup", "--root=/data", "--retention-days=30", "--path=lessons"})),
+			WithTransform(argsOf, Equal(runnerv1.CleanupOptions{Root: runnerv1.StorageRoot, Paths: []string{"lessons"},
+				RetentionDays: 30}.Args())),
 		))
 		Eventually(readyOf(ctx, policy)).Should(And(
 			HaveField("Status", metav1.ConditionTrue), HaveField("Message", ContainSubstring("30 4 * * 1"))))

@@ -8,11 +8,10 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/test/testutil"
 )
@@ -39,9 +38,9 @@ var _ = Describe("Task status writes", func() {
 
 		var stored tasksv1.VideoTask
 		Expect(k8sClient.Get(ctx, client.ObjectKeyFromObject(task), &stored)).To(Succeed())
-		Expect(statusFieldsOf(stored.ManagedFields, tasksv1.FieldManagerRunner)).To(ConsistOf("f:progress"),
+		Expect(statusFieldsOf(stored.ManagedFields, runnerv1.FieldManagerRunner)).To(ConsistOf("f:progress"),
 			"the runner owns status.progress and nothing else")
-		Expect(statusFieldsOf(stored.ManagedFields, tasksv1.FieldManagerOperator)).To(And(
+		Expect(statusFieldsOf(stored.ManagedFields, runnerv1.FieldManagerOperator)).To(And(
 			ContainElements("f:phase", "f:attempts", "f:conditions", "f:result"), Not(ContainElement("f:progress"))),
 			"the operator owns the rest of the status")
 	})
@@ -70,10 +69,10 @@ var _ = Describe("Task status writes", func() {
 		}).Should(Equal(before.ResourceVersion))
 		writes := apiRequests.Count("PATCH", statusPath)
 		for i := range 3 {
-			reconciles := mgrLog.Reconciles("VideoTask", task)
+			reconciles := mgrLog.Reconciles(tasksv1.KindVideoTask, task)
 			patch := client.RawPatch(types.MergePatchType, fmt.Appendf(nil, `{"metadata":{"annotations":{"test.langflix.io/touch":"%d"}}}`, i))
 			Expect(k8sClient.Patch(ctx, job.DeepCopy(), patch)).To(Succeed())
-			Eventually(mgrLog.Reconciles).WithArguments("VideoTask", task).Should(BeNumerically(">", reconciles),
+			Eventually(mgrLog.Reconciles).WithArguments(tasksv1.KindVideoTask, task).Should(BeNumerically(">", reconciles),
 				"touching the Job triggers a reconcile of its task")
 		}
 		var after tasksv1.VideoTask
@@ -84,20 +83,15 @@ var _ = Describe("Task status writes", func() {
 	})
 })
 
-// applyProgress server-side applies status.progress as the runner does: field manager langflix-runner,
-// only the progress field.
+// applyProgress server-side applies status.progress as the runner does: the contract's apply configuration,
+// field manager langflix-runner.
 func applyProgress(ctx context.Context, task tasksv1.Task, p *tasksv1.TaskProgress) {
 	GinkgoHelper()
-	fields, err := runtime.DefaultUnstructuredConverter.ToUnstructured(p)
+	ref := runnerv1.TaskRef{Kind: kindOf(task), Name: task.GetName(), Namespace: task.GetNamespace()}
+	apply, err := runnerv1.NewProgressApply(ref, *p).Unstructured()
 	Expect(err).NotTo(HaveOccurred())
-	apply := &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": tasksv1.GroupVersion.String(),
-		"kind":       kindOf(task),
-		"metadata":   map[string]any{"name": task.GetName(), "namespace": task.GetNamespace()},
-		"status":     map[string]any{"progress": fields},
-	}}
 	Expect(k8sClient.Status().Apply(ctx, client.ApplyConfigurationFromUnstructured(apply),
-		client.FieldOwner(tasksv1.FieldManagerRunner))).To(Succeed())
+		client.FieldOwner(runnerv1.FieldManagerRunner))).To(Succeed())
 }
 
 // statusFieldsOf returns the top-level status fields a field manager owns through the status subresource.

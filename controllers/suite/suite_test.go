@@ -18,7 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
-	"github.com/langflix/langflix-operator/controllers"
+	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
 	"github.com/langflix/langflix-operator/controllers/manager"
 	"github.com/langflix/langflix-operator/test/testutil"
 )
@@ -41,15 +41,15 @@ var (
 )
 
 // runnerConfig is the runner configuration the suite's manager runs with.
-var runnerConfig = controllers.RunnerConfig{
+var runnerConfig = runnerpod.Config{
 	Image:      "langflix-runner:envtest",
 	PullPolicy: corev1.PullIfNotPresent,
 	DefaultResources: corev1.ResourceRequirements{
 		Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("500m"), corev1.ResourceMemory: resource.MustParse("512Mi")},
 		Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("2Gi")},
 	},
-	ServiceAccountName: controllers.DefaultRunnerServiceAccount,
-	ClusterRoleName:    controllers.DefaultRunnerClusterRole,
+	ServiceAccountName: runnerpod.DefaultServiceAccount,
+	ClusterRoleName:    runnerpod.DefaultClusterRole,
 }
 
 func TestControllers(t *testing.T) {

@@ -14,11 +14,12 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/test/testutil"
 )
 
-const successSummary = `{"expressions":3,"manifest":"/data/ns/a/manifest.json","outputs":{"videos":3}}`
+const successSummary = `{"reason":"Completed","expressions":3,"manifest":"/data/ns/a/manifest.json","outputs":{"videos":3}}`
 
 var _ = Describe("VideoTask", func() {
 	It("runs one Job per attempt with the runner's spec and gives the runner access to the API", func(ctx context.Context) {
@@ -27,10 +28,10 @@ var _ = Describe("VideoTask", func() {
 
 		job := waitForJob(ctx, task, "episode-vt-1")
 		Expect(job.OwnerReferences).To(ConsistOf(And(
-			HaveField("Kind", "VideoTask"), HaveField("Name", "episode"), HaveField("UID", task.UID),
+			HaveField("Kind", tasksv1.KindVideoTask), HaveField("Name", "episode"), HaveField("UID", task.UID),
 			HaveField("Controller", ptr.To(true)))))
 		Expect(job.Labels).To(Equal(map[string]string{
-			tasksv1.LabelTask: "episode", tasksv1.LabelKind: "VideoTask", tasksv1.LabelAttempt: "1",
+			tasksv1.LabelTask: "episode", tasksv1.LabelKind: tasksv1.KindVideoTask, tasksv1.LabelAttempt: "1",
 			tasksv1.LabelManagedBy: tasksv1.ManagedByValue,
 		}))
 		Expect(job.Spec.ActiveDeadlineSeconds).To(Equal(ptr.To[int64](30 * 60)))
@@ -43,8 +44,10 @@ var _ = Describe("VideoTask", func() {
 		Expect(pod.Containers).To(HaveLen(1))
 		Expect(pod.Containers[0].Image).To(Equal(runnerConfig.Image))
 		Expect(pod.Containers[0].ImagePullPolicy).To(Equal(runnerConfig.PullPolicy))
-		Expect(pod.Containers[0].Args).To(ContainElements("video", "--video=input/episode.mkv",
-			"--subtitles=input/episode.srt", "--out="+ns+"/episode/", "--target-language=ko", "--max-expressions=5"))
+		arg := func(name, value string) string { return "--" + name + "=" + value }
+		Expect(pod.Containers[0].Args).To(ContainElements(runnerv1.CommandVideo, arg(runnerv1.FlagVideo, "input/episode.mkv"),
+			arg(runnerv1.FlagSubtitles, "input/episode.srt"), arg(runnerv1.FlagOut, ns+"/episode/"),
+			arg(runnerv1.FlagTargetLanguage, "ko"), arg(runnerv1.FlagMaxExpressions, "5")))
 		Expect(pod.Containers[0].SecurityContext.ReadOnlyRootFilesystem).To(Equal(ptr.To(true)))
 		Expect(pod.Containers[0].VolumeMounts).To(ContainElements(
 			corev1.VolumeMount{Name: "storage", MountPath: "/data"}, corev1.VolumeMount{Name: "tmp", MountPath: "/tmp"}))
@@ -83,7 +86,7 @@ var _ = Describe("VideoTask", func() {
 			haveCondition(tasksv1.ConditionRunning, "False"),
 			HaveField("CompletionTime", Not(BeNil())),
 			HaveField("Result", Equal(&tasksv1.TaskResult{Expressions: 3, Manifest: "ns/a/manifest.json",
-				Outputs: map[string]int32{"videos": 3}}))))
+				Outputs: map[string]int32{"clips": 0, "slides": 0, "videos": 3, "shorts": 0}}))))
 		Eventually(eventReasons).WithArguments(ctx, task).Should(ContainElements(
 			"Normal JobCreated", "Normal PodRunning", "Normal Completed"))
 		Consistently(jobNames(ctx, task)).Should(Equal([]string{"success-vt-1"}))

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/failure"
 )
 
@@ -48,24 +49,9 @@ type Options struct {
 	Log func(format string, args ...any)
 }
 
-// Summary reports what a run did. In a dry run the counts are what would have been deleted.
-type Summary struct {
-	// FilesDeleted counts regular files and symbolic links removed.
-	FilesDeleted int64 `json:"filesDeleted"`
-	// BytesFreed is the total size of the regular files removed.
-	BytesFreed int64 `json:"bytesFreed"`
-	// DirsRemoved counts folders removed because the run emptied them.
-	DirsRemoved int64 `json:"dirsRemoved"`
-	// Skipped counts entries left alone by rule rather than by age: in-progress folders, excluded or not
-	// included paths, and entries that are neither regular files, folders nor symbolic links.
-	Skipped int64 `json:"skipped"`
-	// Errors counts failures; the run goes on after each one.
-	Errors int64 `json:"errors"`
-	// ErrorSamples holds the first few error messages.
-	ErrorSamples []string `json:"errorSamples,omitempty"`
-	// DryRun is true when nothing was actually deleted.
-	DryRun bool `json:"dryRun"`
-}
+// Summary is what a run did (in a dry run, what it would have deleted): the runner contract's
+// CleanupResult, which the cleanup command prints on stdout and reports in its termination message.
+type Summary = runnerv1.CleanupResult
 
 // config is Options after validation and defaulting.
 type config struct {

@@ -7,41 +7,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/failure"
 	"github.com/langflix/langflix-operator/runner/progress"
 )
-
-func TestParseLimit(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    time.Duration
-		invalid bool
-	}{
-		{"", 0, false},
-		{"0", 0, false},
-		{"2700", 45 * time.Minute, false},
-		{"1.5", 1500 * time.Millisecond, false},
-		{"50m", 50 * time.Minute, false},
-		{" 1h30m ", 90 * time.Minute, false},
-		{"-5", 0, true},
-		{"-1m", 0, true},
-		{"soon", 0, true},
-	}
-	for _, tt := range tests {
-		got, err := parseLimit(tt.in, "--soft-time-limit")
-		if tt.invalid {
-			if !failure.IsInvalid(err) {
-				t.Errorf("parseLimit(%q) error %v, want invalid input", tt.in, err)
-			}
-			continue
-		}
-		if err != nil || got != tt.want {
-			t.Errorf("parseLimit(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
-		}
-	}
-}
 
 func TestParseContents(t *testing.T) {
 	tests := []struct {
@@ -94,7 +65,7 @@ func TestScanFlag(t *testing.T) {
 		{[]string{"video", "--", "--termination-log", "/tmp/v"}, ""},
 	}
 	for _, tt := range tests {
-		if got := scanFlag(tt.args, flagTerminationLog); got != tt.want {
+		if got := scanFlag(tt.args, runnerv1.FlagTerminationLog); got != tt.want {
 			t.Errorf("scanFlag(%q) = %q, want %q", tt.args, got, tt.want)
 		}
 	}
@@ -119,9 +90,9 @@ func TestNewReporterModes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv(progress.EnvTaskName, tt.taskName)
-			t.Setenv(progress.EnvTaskKind, "VideoTask")
-			t.Setenv(progress.EnvTaskNamespace, "films")
+			t.Setenv(runnerv1.EnvTaskName, tt.taskName)
+			t.Setenv(runnerv1.EnvTaskKind, tasksv1.KindVideoTask)
+			t.Setenv(runnerv1.EnvTaskNamespace, "films")
 			// No cluster here: the Kubernetes sink cannot be built and is skipped with a warning.
 			t.Setenv("KUBECONFIG", "/nonexistent/kubeconfig")
 			var stdout, stderr bytes.Buffer

@@ -18,7 +18,9 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+	"k8s.io/client-go/dynamic"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/failure"
 	"github.com/langflix/langflix-operator/runner/manifest"
 )
@@ -40,6 +42,9 @@ type Env struct {
 	StdoutIsTTY bool
 	// Start is when the process started; the soft time limit counts from it.
 	Start time.Time
+	// TaskClient connects to the API server to read the run's task (a SlideTask's content). Nil means
+	// taskapi.NewDynamicFromEnv: in-cluster, else KUBECONFIG.
+	TaskClient func() (dynamic.Interface, error)
 }
 
 // Execute runs the command named by os.Args. SIGTERM and SIGINT cancel the run. The returned error
@@ -79,7 +84,7 @@ func Run(ctx context.Context, args []string, env Env) error {
 	}
 	a.log.Error("runner failed", "reason", failure.ReasonOf(err), "error", err)
 	if !a.reported {
-		a.writeTermination(cmd, manifest.Termination{Reason: string(failure.ReasonOf(err)), Message: err.Error()}.Encode())
+		a.writeTermination(cmd, runnerv1.TerminationMessage{Reason: failure.ReasonOf(err), Message: err.Error()})
 	}
 	return err
 }
@@ -99,10 +104,11 @@ func (a *app) rootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "langflix-runner",
 		Short: "Turns a video and its subtitles into language lessons (runs inside LangFlix task Jobs)",
-		Long: "langflix-runner does the work of one LangFlix task: it finds expressions worth learning in the\n" +
-			"dialogue of a video, cuts clips around them, renders slides and builds educational videos and\n" +
-			"shorts with ffmpeg. Exit codes: 0 done, 1 retryable failure or terminated, 2 invalid input,\n" +
-			"3 soft time limit exceeded (partial results kept).",
+		Long: fmt.Sprintf("langflix-runner does the work of one LangFlix task: it finds expressions worth learning in the\n"+
+			"dialogue of a video, cuts clips around them, renders slides and builds educational videos and\n"+
+			"shorts with ffmpeg. Exit codes: %d done, %d retryable failure or terminated, %d invalid input,\n"+
+			"%d soft time limit exceeded (partial results kept).",
+			runnerv1.ExitOK, runnerv1.ExitRetryable, runnerv1.ExitInvalidInput, runnerv1.ExitSoftTimeLimit),
 		SilenceUsage:  true,
 		SilenceErrors: true, // Run logs the error once, with its reason
 	}
@@ -113,7 +119,7 @@ func (a *app) rootCommand() *cobra.Command {
 
 func (a *app) versionCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
+		Use:   runnerv1.CommandVersion,
 		Short: "Print the runner version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -127,23 +133,23 @@ func (a *app) versionCommand() *cobra.Command {
 // begin marks the start of a command's own work.
 func (a *app) begin() { a.started = true }
 
-// writeTermination writes data to the termination log chosen by cmd's --termination-log flag (when it
-// has one and it was parsed), LANGFLIX_TERMINATION_LOG or the Kubernetes default. Failing to write it is
-// logged: the exit code still tells the operator the outcome.
-func (a *app) writeTermination(cmd *cobra.Command, data []byte) {
+// writeTermination writes the termination message m to the termination log chosen by cmd's
+// --termination-log flag (when it has one and it was parsed), the contract's environment variable or the
+// Kubernetes default. Failing to write it is logged: the exit code still tells the operator the outcome.
+func (a *app) writeTermination(cmd *cobra.Command, m runnerv1.TerminationMessage) {
 	a.reported = true
 	flag := ""
 	if cmd != nil {
-		if f := cmd.Flags().Lookup(flagTerminationLog); f != nil {
+		if f := cmd.Flags().Lookup(runnerv1.FlagTerminationLog); f != nil {
 			flag = f.Value.String()
 		}
 	}
 	if flag == "" {
 		// Flag parsing stops at the first bad flag, so a --termination-log after it was never parsed.
-		flag = scanFlag(a.args, flagTerminationLog)
+		flag = scanFlag(a.args, runnerv1.FlagTerminationLog)
 	}
-	path := manifest.ResolveTerminationLog(flag, os.Getenv(envTerminationLog))
-	if err := manifest.WriteTermination(path, data); err != nil {
+	path := manifest.ResolveTerminationLog(flag, os.Getenv(runnerv1.EnvTerminationLog))
+	if err := manifest.WriteTermination(path, m); err != nil {
 		a.log.Warn("termination message not written", "path", path, "error", err)
 	}
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"os"
@@ -11,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/failure"
-	"github.com/langflix/langflix-operator/runner/manifest"
 )
 
 func newTestLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
@@ -56,18 +55,18 @@ func TestUsageErrorsAreInvalidInputWithTerminationMessage(t *testing.T) {
 			termLog := filepath.Join(dir, "termination-log")
 			args := append(tt.args, "--termination-log", termLog)
 			_, stderr, err := run(t, args...)
-			if failure.ExitCode(err) != failure.ExitInvalid {
+			if failure.ExitCode(err) != runnerv1.ExitInvalidInput {
 				t.Fatalf("error %v (exit %d), want invalid input", err, failure.ExitCode(err))
 			}
-			var term manifest.Termination
 			data, rerr := os.ReadFile(termLog)
 			if rerr != nil {
 				t.Fatal(rerr)
 			}
-			if err := json.Unmarshal(data, &term); err != nil {
+			term, err := runnerv1.ParseTerminationMessage(string(data))
+			if err != nil {
 				t.Fatal(err)
 			}
-			if term.Reason != "InvalidInput" || !strings.Contains(term.Message, tt.message) {
+			if term.Reason != runnerv1.ReasonInvalidInput || !strings.Contains(term.Message, tt.message) {
 				t.Errorf("termination %s, want a message with %q", data, tt.message)
 			}
 			if !strings.Contains(stderr, "InvalidInput") {

@@ -2,10 +2,13 @@ package cli
 
 import (
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/cache"
 	"github.com/langflix/langflix-operator/runner/expressions"
 	"github.com/langflix/langflix-operator/runner/failure"
@@ -13,138 +16,117 @@ import (
 	"github.com/langflix/langflix-operator/runner/manifest"
 	"github.com/langflix/langflix-operator/runner/media"
 	"github.com/langflix/langflix-operator/runner/pipeline"
-	"github.com/langflix/langflix-operator/runner/progress"
 	"github.com/langflix/langflix-operator/runner/slides"
 )
 
-// Extractor names of --extractor.
-const (
-	extractorDictionary = "dictionary"
-	extractorLLM        = "llm"
-)
-
-// validLevels are the values of --level; checked here so a typo fails before the video is probed.
-var validLevels = map[string]bool{"beginner": true, "intermediate": true, "advanced": true, "mixed": true}
-
-type videoFlags struct {
-	commonFlags
-	video, subtitles, translationSubtitles string
-	language, targetLanguage               string
-	maxExpressions                         int
-	level                                  string
-	include                                []string
-	extractor                              string
-	llmEndpoint, llmModel, llmAPIKeyFile   string
-	educationalVideo, shorts, slides       bool
-	combined                               bool
-	repeat                                 int
-	subtitleMode, shortsSubtitleMode       string
-	redisURL                               string
-}
-
 func (a *app) videoCommand() *cobra.Command {
-	f := &videoFlags{}
+	o := &runnerv1.VideoOptions{}
 	cmd := &cobra.Command{
-		Use:   "video",
+		Use:   runnerv1.CommandVideo,
 		Short: "Find expressions in a video's dialogue and build clips, slides, lesson videos and shorts",
 		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return a.runVideo(cmd, f) },
+		RunE:  func(cmd *cobra.Command, _ []string) error { return a.runVideo(cmd, o) },
 	}
-	fs := cmd.Flags()
-	f.register(fs)
-	fs.StringVar(&f.video, "video", "", "video file (relative to --storage-root) or URL")
-	fs.StringVar(&f.subtitles, "subtitles", "", "subtitle file in the video's language (default: the first text subtitle track of the video)")
-	fs.StringVar(&f.translationSubtitles, "translation-subtitles", "", "subtitle file in the target language, for dialogue translations")
-	fs.StringVar(&f.language, "language", "en", "language of the video's dialogue")
-	fs.StringVar(&f.targetLanguage, "target-language", "ko", "language of the learners (translations)")
-	fs.IntVar(&f.maxExpressions, "max-expressions", 5, "most expressions to teach")
-	fs.StringVar(&f.level, "level", "mixed", "learner level: beginner, intermediate, advanced or mixed")
-	fs.StringArrayVar(&f.include, "include", nil, "expression that must be taught when it occurs (repeatable)")
-	fs.StringVar(&f.extractor, "extractor", extractorDictionary, "how expressions are found: dictionary or llm")
-	fs.StringVar(&f.llmEndpoint, "llm-endpoint", "", "chat-completions endpoint of the LLM (--extractor llm)")
-	fs.StringVar(&f.llmModel, "llm-model", "", "LLM model name (--extractor llm)")
-	fs.StringVar(&f.llmAPIKeyFile, "llm-api-key-file", "", "file holding the LLM API key (default: env "+envLLMAPIKey+")")
-	fs.BoolVar(&f.educationalVideo, "educational-video", true, "build an educational video per expression")
-	fs.BoolVar(&f.shorts, "shorts", false, "build a vertical short per expression")
-	fs.BoolVar(&f.slides, "slides", true, "keep the slide images as outputs")
-	fs.BoolVar(&f.combined, "combined", false, "also join the educational videos into one")
-	fs.IntVar(&f.repeat, "repeat", 3, "how often the expression clip is repeated")
-	fs.StringVar(&f.subtitleMode, "subtitle-mode", string(lessonsubs.Dual),
-		"subtitles burned into clips and lesson videos: dual (dialogue and translation), original or none")
-	fs.StringVar(&f.shortsSubtitleMode, "shorts-subtitle-mode", string(lessonsubs.Dual),
-		"subtitles burned into shorts: dual, original or none")
-	fs.StringVar(&f.redisURL, "redis-url", "", "Redis URL for caching expressions (env "+envRedisURL+")")
-	_ = cmd.MarkFlagRequired("video")
-	_ = cmd.MarkFlagRequired(flagOut)
+	o.Bind(cmd.Flags())
+	_ = cmd.MarkFlagRequired(runnerv1.FlagVideo)
+	_ = cmd.MarkFlagRequired(runnerv1.FlagOut)
 	return cmd
 }
 
-func (a *app) runVideo(cmd *cobra.Command, f *videoFlags) error {
+func (a *app) runVideo(cmd *cobra.Command, o *runnerv1.VideoOptions) error {
 	a.begin()
-	envDefault(cmd, "redis-url", envRedisURL, &f.redisURL)
-	cfg, cleanupFn, err := a.videoConfig(cmd, f)
+	cfg, cleanupFn, err := a.videoConfig(o)
 	if cleanupFn != nil {
 		defer cleanupFn()
 	}
 	res := &pipeline.Result{}
 	if err == nil {
-		a.log.Info("video task", "version", Version, "video", f.video, "subtitles", f.subtitles, "out", f.out,
-			"extractor", f.extractor, "maxExpressions", f.maxExpressions, "level", f.level, "subtitleMode", cfg.SubtitleMode,
-			"shortsSubtitleMode", cfg.ShortsSubtitleMode, "softTimeLimit", cfg.SoftTimeLimit)
+		a.log.Info("video task", "version", Version, "video", o.Video, "subtitles", o.Subtitles, "out", o.Out,
+			"extractor", o.Extractor, "maxExpressions", o.MaxExpressions, "level", o.Level,
+			"targetLanguage", o.TargetLanguage, "subtitleMode", cfg.SubtitleMode, "shortsSubtitleMode", cfg.ShortsSubtitleMode,
+			"softTimeLimit", cfg.SoftTimeLimit)
 		d := pipeline.NewDeadline(cmd.Context(), a.env.Start, cfg.SoftTimeLimit)
 		defer d.Stop()
 		res, err = pipeline.RunVideo(d, cfg)
 	}
 	err = exitError(err)
-	a.writeTermination(cmd, res.Termination(err).Encode())
+	a.writeTermination(cmd, res.Termination(err))
 	return err
 }
 
-// videoConfig turns flags into a pipeline configuration. The returned func releases what it opened
+// ValidateVideo checks video options the way the video command does before it touches any input, so that
+// a test can show that whatever the VideoTask schema admits, the runner accepts.
+func ValidateVideo(o runnerv1.VideoOptions) error {
+	if !slices.Contains(tasksv1.ExpressionLevels, tasksv1.ExpressionLevel(strings.ToLower(o.Level))) {
+		return failure.Invalid("--%s %q: want beginner, intermediate, advanced or mixed", runnerv1.FlagLevel, o.Level)
+	}
+	if o.MaxExpressions < 1 || o.MaxExpressions > tasksv1.MaxMaxCount {
+		return failure.Invalid("--%s %d: want 1 to %d", runnerv1.FlagMaxExpressions, o.MaxExpressions, tasksv1.MaxMaxCount)
+	}
+	if o.Repeat < 1 {
+		return failure.Invalid("--%s %d: want at least 1", runnerv1.FlagRepeat, o.Repeat)
+	}
+	for flag, value := range map[string]string{runnerv1.FlagSubtitleMode: o.SubtitleMode, runnerv1.FlagShortsSubtitleMode: o.ShortsSubtitleMode} {
+		if _, err := lessonsubs.ParseMode(value); err != nil {
+			return failure.Invalid("--%s %q: want %s, %s or %s", flag, value,
+				runnerv1.SubtitleModeDual, runnerv1.SubtitleModeOriginal, runnerv1.SubtitleModeNone)
+		}
+	}
+	switch o.Extractor {
+	case runnerv1.ExtractorDictionary:
+		if !tasksv1.DictionarySupports(o.TargetLanguage) {
+			return failure.Invalid("--%s %q: the %s extractor's built-in dictionary has Korean (%s) translations only; use --%s %s for other languages",
+				runnerv1.FlagTargetLanguage, o.TargetLanguage, runnerv1.ExtractorDictionary, tasksv1.DictionaryLanguage,
+				runnerv1.FlagExtractor, runnerv1.ExtractorLLM)
+		}
+	case runnerv1.ExtractorLLM:
+		if o.LLMEndpoint == "" || o.LLMModel == "" {
+			return failure.Invalid("--%s %s needs --%s and --%s", runnerv1.FlagExtractor, runnerv1.ExtractorLLM,
+				runnerv1.FlagLLMEndpoint, runnerv1.FlagLLMModel)
+		}
+	default:
+		return failure.Invalid("--%s %q: want %s or %s", runnerv1.FlagExtractor, o.Extractor, runnerv1.ExtractorDictionary,
+			runnerv1.ExtractorLLM)
+	}
+	return nil
+}
+
+// videoConfig turns options into a pipeline configuration. The returned func releases what it opened
 // (work folder, cache connection); it is non-nil whenever something needs releasing, even on error.
-func (a *app) videoConfig(cmd *cobra.Command, f *videoFlags) (pipeline.VideoConfig, func(), error) {
+func (a *app) videoConfig(o *runnerv1.VideoOptions) (pipeline.VideoConfig, func(), error) {
 	var closers []func()
 	release := func() {
 		for i := len(closers) - 1; i >= 0; i-- {
 			closers[i]()
 		}
 	}
-	limit, err := f.softLimit(cmd)
+	if err := applyEnv(o.ApplyEnv); err != nil {
+		return pipeline.VideoConfig{}, release, err
+	}
+	if err := ValidateVideo(*o); err != nil {
+		return pipeline.VideoConfig{}, release, err
+	}
+	extractor, model, err := a.extractor(o)
 	if err != nil {
 		return pipeline.VideoConfig{}, release, err
 	}
-	if !validLevels[strings.ToLower(f.level)] {
-		return pipeline.VideoConfig{}, release, failure.Invalid("--level %q: want beginner, intermediate, advanced or mixed", f.level)
-	}
-	if f.maxExpressions < 1 {
-		return pipeline.VideoConfig{}, release, failure.Invalid("--max-expressions %d: want at least 1", f.maxExpressions)
-	}
-	extractor, model, err := a.extractor(f)
-	if err != nil {
-		return pipeline.VideoConfig{}, release, err
-	}
-	subtitleMode, err := lessonsubs.ParseMode(f.subtitleMode)
-	if err != nil {
-		return pipeline.VideoConfig{}, release, failure.Invalid("--subtitle-mode %q: want dual, original or none", f.subtitleMode)
-	}
-	shortsSubtitleMode, err := lessonsubs.ParseMode(f.shortsSubtitleMode)
-	if err != nil {
-		return pipeline.VideoConfig{}, release, failure.Invalid("--shorts-subtitle-mode %q: want dual, original or none", f.shortsSubtitleMode)
-	}
+	// ValidateVideo accepted both modes.
+	subtitleMode, _ := lessonsubs.ParseMode(o.SubtitleMode)
+	shortsSubtitleMode, _ := lessonsubs.ParseMode(o.ShortsSubtitleMode)
 	font := ""
-	if f.slides || f.educationalVideo || f.shorts || subtitleMode.Burns() {
-		if font, err = slides.FindFont(f.font); err != nil {
+	if o.Slides || o.EducationalVideo || o.Shorts || subtitleMode.Burns() {
+		if font, err = slides.FindFont(o.Font); err != nil {
 			return pipeline.VideoConfig{}, release, err
 		}
 	}
-	work, removeWork, err := workDir(f.workDir)
+	work, removeWork, err := workDir(o.WorkDir)
 	if err != nil {
 		return pipeline.VideoConfig{}, release, err
 	}
 	closers = append(closers, removeWork)
 	store := cache.Noop()
-	if f.redisURL != "" {
-		if store, err = cache.NewRedis(f.redisURL); err != nil {
+	if o.RedisURL != "" {
+		if store, err = cache.NewRedis(o.RedisURL); err != nil {
 			// Caching saves work on retries; a task without it still succeeds.
 			a.log.Warn("expression cache disabled", "error", err)
 			store = cache.Noop()
@@ -153,34 +135,35 @@ func (a *app) videoConfig(cmd *cobra.Command, f *videoFlags) (pipeline.VideoConf
 		}
 	}
 	cfg := pipeline.VideoConfig{
-		Video:                f.video,
-		Subtitles:            f.subtitles,
-		TranslationSubtitles: f.translationSubtitles,
-		StorageRoot:          f.storageRoot,
-		Out:                  f.out,
+		Video:                o.Video,
+		Subtitles:            o.Subtitles,
+		TranslationSubtitles: o.TranslationSubtitles,
+		StorageRoot:          o.StorageRoot,
+		Out:                  o.Out,
 		WorkDir:              work,
-		Language:             f.language,
-		TargetLanguage:       f.targetLanguage,
-		Expressions:          expressions.Options{MaxCount: f.maxExpressions, Level: f.level, Include: f.include},
-		Extractor:            extractor,
-		ExtractorName:        f.extractor,
-		ExtractorModel:       model,
-		Cache:                store,
-		EducationalVideo:     f.educationalVideo,
-		Shorts:               f.shorts,
-		Slides:               f.slides,
-		Combined:             f.combined,
-		Repeat:               f.repeat,
-		FontPath:             font,
-		SubtitleMode:         subtitleMode,
-		ShortsSubtitleMode:   shortsSubtitleMode,
-		Tools:                media.DefaultTools(),
-		Version:              Version,
-		Task:                 taskFromEnv(),
-		SoftTimeLimit:        limit,
-		Log:                  a.log,
+		Language:             o.Language,
+		TargetLanguage:       o.TargetLanguage,
+		Expressions: expressions.Options{MaxCount: o.MaxExpressions, Level: o.Level, Include: o.Include,
+			TargetLanguage: o.TargetLanguage},
+		Extractor:          extractor,
+		ExtractorName:      o.Extractor,
+		ExtractorModel:     model,
+		Cache:              store,
+		EducationalVideo:   o.EducationalVideo,
+		Shorts:             o.Shorts,
+		Slides:             o.Slides,
+		Combined:           o.Combined,
+		Repeat:             o.Repeat,
+		FontPath:           font,
+		SubtitleMode:       subtitleMode,
+		ShortsSubtitleMode: shortsSubtitleMode,
+		Tools:              media.DefaultTools(),
+		Version:            Version,
+		Task:               taskFromEnv(),
+		SoftTimeLimit:      o.SoftTimeLimit,
+		Log:                a.log,
 	}
-	rep, err := a.newReporter(f.progress, pipeline.VideoPlan(cfg))
+	rep, err := a.newReporter(o.Progress, pipeline.VideoPlan(cfg))
 	if err != nil {
 		return cfg, release, err
 	}
@@ -188,33 +171,26 @@ func (a *app) videoConfig(cmd *cobra.Command, f *videoFlags) (pipeline.VideoConf
 	return cfg, release, nil
 }
 
-// extractor builds the expression extractor named by --extractor. The API key is read from a file or
-// the environment and never logged.
-func (a *app) extractor(f *videoFlags) (expressions.Extractor, string, error) {
-	switch f.extractor {
-	case extractorDictionary:
+// extractor builds the expression extractor the options name. The API key is read from a file or the
+// environment and never logged.
+func (a *app) extractor(o *runnerv1.VideoOptions) (expressions.Extractor, string, error) {
+	if o.Extractor != runnerv1.ExtractorLLM {
 		return expressions.NewDictionary(), "", nil
-	case extractorLLM:
-		if f.llmEndpoint == "" || f.llmModel == "" {
-			return nil, "", failure.Invalid("--extractor llm needs --llm-endpoint and --llm-model")
-		}
-		key := os.Getenv(envLLMAPIKey)
-		if f.llmAPIKeyFile != "" {
-			data, err := os.ReadFile(f.llmAPIKeyFile)
-			if err != nil {
-				return nil, "", failure.Invalid("--llm-api-key-file: %v", err)
-			}
-			key = strings.TrimSpace(string(data))
-		}
-		return expressions.NewLLM(expressions.LLMConfig{Endpoint: f.llmEndpoint, Model: f.llmModel, APIKey: key}), f.llmModel, nil
-	default:
-		return nil, "", failure.Invalid("--extractor %q: want dictionary or llm", f.extractor)
 	}
+	key := o.LLMAPIKey
+	if o.LLMAPIKeyFile != "" {
+		data, err := os.ReadFile(o.LLMAPIKeyFile)
+		if err != nil {
+			return nil, "", failure.Invalid("--%s: %v", runnerv1.FlagLLMAPIKeyFile, err)
+		}
+		key = strings.TrimSpace(string(data))
+	}
+	return expressions.NewLLM(expressions.LLMConfig{Endpoint: o.LLMEndpoint, Model: o.LLMModel, APIKey: key}), o.LLMModel, nil
 }
 
 // taskFromEnv describes the task the run belongs to, for the manifest; nil outside a cluster.
 func taskFromEnv() *manifest.Task {
-	ref, ok := progress.TaskRefFromEnv()
+	ref, ok := runnerv1.TaskRefFromEnv(os.Getenv)
 	if !ok {
 		return nil
 	}

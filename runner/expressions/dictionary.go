@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/failure"
 	"github.com/langflix/langflix-operator/runner/subtitles"
 )
@@ -20,6 +21,10 @@ func (dictionary) Extract(ctx context.Context, cues []subtitles.Cue, opts Option
 	opts, inc, err := prepare(cues, opts)
 	if err != nil {
 		return nil, err
+	}
+	if !tasksv1.DictionarySupports(opts.TargetLanguage) {
+		return nil, failure.Invalid("expressions: the built-in dictionary has Korean (%s) translations only, not %q; use the LLM extractor for other languages",
+			tasksv1.DictionaryLanguage, opts.TargetLanguage)
 	}
 	lex := loadLexicon()
 	lexScan := lex.matcher.scanner()

@@ -197,3 +197,20 @@ func BenchmarkDictionaryExtract2000Cues(b *testing.B) {
 		}
 	}
 }
+
+// The dictionary's translations are Korean; asked for another language it refuses as invalid input, as
+// admission does for a VideoTask, instead of handing Korean to learners of something else.
+func TestDictionaryHasKoreanOnly(t *testing.T) {
+	cues := []subtitles.Cue{{Index: 1, Start: 0, End: 2 * time.Second, Text: "Let me break the ice."}}
+	for _, lang := range []string{"", "ko", "ko-KR"} {
+		if _, err := NewDictionary().Extract(context.Background(), cues, Options{TargetLanguage: lang}); err != nil {
+			t.Errorf("target %q: %v", lang, err)
+		}
+	}
+	for _, lang := range []string{"ja", "en", "kok"} {
+		_, err := NewDictionary().Extract(context.Background(), cues, Options{TargetLanguage: lang})
+		if !failure.IsInvalid(err) || !strings.Contains(err.Error(), "Korean") {
+			t.Errorf("target %q: error %v, want invalid input naming Korean", lang, err)
+		}
+	}
+}

@@ -12,26 +12,32 @@ import (
 	"context"
 	"time"
 
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/subtitles"
 )
 
 // Options control which expressions an Extractor returns.
 type Options struct {
-	MaxCount      int           // 1..50; 0 means DefaultMaxCount
-	Level         string        // "beginner"|"intermediate"|"advanced"|"mixed"; "" means mixed
-	Include       []string      // expressions the user wants found; always count (ranked first) when present, windows shortened if they must
-	MinContext    time.Duration // default 25s
-	MaxContext    time.Duration // default 45s
-	VideoDuration time.Duration // context windows are clamped to [0, VideoDuration] when > 0
+	MaxCount int // 1..MaxMaxCount; 0 means DefaultMaxCount
+	// TargetLanguage is the learners' language (ISO 639), the language of translations; "" means
+	// DefaultTargetLanguage. The LLM is asked for it; the dictionary has Korean only.
+	TargetLanguage string
+	Level          string        // "beginner"|"intermediate"|"advanced"|"mixed"; "" means mixed
+	Include        []string      // expressions the user wants found; always count (ranked first) when present, windows shortened if they must
+	MinContext     time.Duration // default 25s
+	MaxContext     time.Duration // default 45s
+	VideoDuration  time.Duration // context windows are clamped to [0, VideoDuration] when > 0
 }
 
-// Option defaults and limits.
+// Option defaults and limits. The ones a task sets are the API's, so the runner on its own behaves like a
+// VideoTask that left them out.
 const (
-	DefaultMaxCount   = 10
-	MaxMaxCount       = 50
-	DefaultMinContext = 25 * time.Second
-	DefaultMaxContext = 45 * time.Second
-	LevelMixed        = "mixed"
+	DefaultMaxCount       = tasksv1.DefaultMaxCount
+	MaxMaxCount           = tasksv1.MaxMaxCount
+	DefaultTargetLanguage = tasksv1.DefaultTargetLanguage
+	DefaultMinContext     = 25 * time.Second
+	DefaultMaxContext     = 45 * time.Second
+	LevelMixed            = string(tasksv1.LevelMixed)
 )
 
 // Sources of an Expression.

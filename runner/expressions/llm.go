@@ -8,6 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
 	"github.com/langflix/langflix-operator/runner/failure"
 	"github.com/langflix/langflix-operator/runner/subtitles"
 )
@@ -225,17 +228,38 @@ func buildPrompt(cues []subtitles.Cue, chunk cueRange, opts Options, wanted int)
 		fmt.Fprintf(&user, "%s\n", strings.Join(strings.Fields(cues[i].Text), " "))
 	}
 	return []chatMessage{
-		{Role: "system", Content: systemPrompt},
+		{Role: "system", Content: systemPrompt(opts.TargetLanguage)},
 		{Role: "user", Content: user.String()},
 	}
 }
 
-const systemPrompt = `You are an experienced English teacher preparing lessons for Korean learners from film dialogue.
+// languageName names a language tag in English for the prompt ("ko" is Korean, "pt-BR" Brazilian
+// Portuguese); a tag it does not know stays as given.
+func languageName(tag string) string {
+	t, err := language.Parse(tag)
+	if err != nil {
+		return tag
+	}
+	if name := display.English.Tags().Name(t); name != "" {
+		return name
+	}
+	return tag
+}
+
+// systemPrompt tells the model what to pick and in which language to translate: the task's
+// targetLanguage, named in English and by its code.
+func systemPrompt(targetLanguage string) string {
+	lang := fmt.Sprintf("%s (%s)", languageName(targetLanguage), targetLanguage)
+	return strings.ReplaceAll(systemPromptTemplate, "{language}", lang)
+}
+
+const systemPromptTemplate = `You are an experienced English teacher preparing lessons from film dialogue for learners whose
+language is {language}.
 From the dialogue, pick the expressions most worth teaching: idioms, phrasal verbs and strong collocations that
 a learner can reuse. Never pick single words, names, or combinations of function words ("of the", "to be").
 For each expression give:
 - expression: its dictionary form (base verb, "one's" for possessives, "someone"/"something" for objects);
-- translation: a natural Korean translation that fits this scene;
+- translation: a natural translation into {language} that fits this scene;
 - meaning: a short English explanation;
 - level: beginner, intermediate or advanced;
 - dialogue: the subtitle line it occurs in, copied exactly;

@@ -21,10 +21,11 @@ const testKey = "sk-test-SECRET-123"
 // fakeAPI is a local stand-in for an OpenAI-compatible chat-completions API. Each request is checked for
 // the parts of the protocol the extractor relies on, then answered by reply.
 type fakeAPI struct {
-	t        *testing.T
-	requests atomic.Int32
-	reply    func(n int, req chatRequest, w http.ResponseWriter, r *http.Request)
-	lastUser atomic.Value
+	t          *testing.T
+	requests   atomic.Int32
+	reply      func(n int, req chatRequest, w http.ResponseWriter, r *http.Request)
+	lastUser   atomic.Value
+	lastSystem atomic.Value
 }
 
 func newFakeAPI(t *testing.T, reply func(n int, req chatRequest, w http.ResponseWriter, r *http.Request)) (*fakeAPI, *httptest.Server) {
@@ -54,6 +55,7 @@ func (a *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.t.Errorf("schema does not describe the expression fields: %s", body)
 	}
 	if len(req.Messages) == 2 {
+		a.lastSystem.Store(req.Messages[0].Content)
 		a.lastUser.Store(req.Messages[1].Content)
 	}
 	a.reply(n, req, w, r)
@@ -137,6 +139,32 @@ func TestLLMSuccess(t *testing.T) {
 		}
 	}
 	checkSelectionInvariants(t, cues, got, mustDefaults(t, Options{MaxCount: 50, MinContext: time.Second, MaxContext: 3 * time.Second}))
+}
+
+// spec.targetLanguage reaches the model: the translations are asked for in the learners' language, named
+// in words and by its code, and never in a hard-coded one.
+func TestLLMAsksForTheTargetLanguage(t *testing.T) {
+	for _, tc := range []struct{ target, want string }{
+		{"", "Korean (ko)"},
+		{"ko", "Korean (ko)"},
+		{"ja", "Japanese (ja)"},
+		{"pt-BR", "Brazilian Portuguese (pt-BR)"},
+		{"zz", "zz (zz)"},
+	} {
+		api, srv := newFakeAPI(t, func(_ int, _ chatRequest, w http.ResponseWriter, _ *http.Request) {
+			writeItems(w, sintelAnswer)
+		})
+		if _, err := testLLM(srv.URL).Extract(context.Background(), sintelCues(t), Options{TargetLanguage: tc.target}); err != nil {
+			t.Fatal(err)
+		}
+		system, _ := api.lastSystem.Load().(string)
+		if !strings.Contains(system, "learners whose\nlanguage is "+tc.want) || !strings.Contains(system, "translation into "+tc.want) {
+			t.Errorf("target %q: system prompt does not ask for %s:\n%s", tc.target, tc.want, system)
+		}
+		if tc.want != "Korean (ko)" && strings.Contains(system, "Korean") {
+			t.Errorf("target %q: the prompt still mentions Korean:\n%s", tc.target, system)
+		}
+	}
 }
 
 func TestLLMChunksLongDialogue(t *testing.T) {

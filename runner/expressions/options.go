@@ -14,6 +14,10 @@ func (o Options) withDefaults() (Options, error) {
 	if o.MaxCount < 1 || o.MaxCount > MaxMaxCount {
 		return o, failure.Invalid("expressions: max count %d is outside 1..%d", o.MaxCount, MaxMaxCount)
 	}
+	o.TargetLanguage = strings.TrimSpace(o.TargetLanguage)
+	if o.TargetLanguage == "" {
+		o.TargetLanguage = DefaultTargetLanguage
+	}
 	o.Level = strings.ToLower(strings.TrimSpace(o.Level))
 	if o.Level == "" {
 		o.Level = LevelMixed

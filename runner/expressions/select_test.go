@@ -335,7 +335,7 @@ func TestOptionsWithDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Options{MaxCount: DefaultMaxCount, Level: LevelMixed, MinContext: 25 * time.Second, MaxContext: 45 * time.Second}
+	want := Options{MaxCount: DefaultMaxCount, TargetLanguage: DefaultTargetLanguage, Level: LevelMixed, MinContext: 25 * time.Second, MaxContext: 45 * time.Second}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
 	}

@@ -6,30 +6,25 @@ package failure
 import (
 	"errors"
 	"fmt"
+
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 )
 
-// Reason is the machine-readable cause of a runner failure. It travels to the operator in the termination
-// message and ends up in the task's status.reason.
-type Reason string
+// Reason is the machine-readable cause of a runner failure: the runner contract's reason. It travels to the
+// operator in the termination message and ends up in the task's status.reason.
+type Reason = runnerv1.Reason
 
+// The reasons, as the contract defines them.
 const (
 	// InvalidInput means the input can never succeed (not a media file, empty subtitles, bad flags,
-	// missing font). Exit code 2; the operator does not retry.
-	InvalidInput Reason = "InvalidInput"
-	// SoftTimeLimitExceeded means the soft deadline passed; partial results were kept. Exit code 3.
-	SoftTimeLimitExceeded Reason = "SoftTimeLimitExceeded"
-	// Terminated means the runner got SIGTERM/SIGINT (hard limit or pod deletion). Exit code 1.
-	Terminated Reason = "Terminated"
-	// Internal is any other failure; it may succeed on retry. Exit code 1.
-	Internal Reason = "Internal"
-)
-
-// Exit codes of the runner, part of its contract with the operator.
-const (
-	ExitOK        = 0
-	ExitRetryable = 1
-	ExitInvalid   = 2
-	ExitSoftLimit = 3
+	// missing font); the operator does not retry.
+	InvalidInput = runnerv1.ReasonInvalidInput
+	// SoftTimeLimitExceeded means the soft deadline passed; partial results were kept.
+	SoftTimeLimitExceeded = runnerv1.ReasonSoftTimeLimitExceeded
+	// Terminated means the runner got SIGTERM/SIGINT (hard limit or pod deletion).
+	Terminated = runnerv1.ReasonTerminated
+	// Internal is any other failure; it may succeed on retry.
+	Internal = runnerv1.ReasonInternal
 )
 
 // Error is an error with a Reason.
@@ -66,17 +61,10 @@ func ReasonOf(err error) Reason {
 // IsInvalid reports whether err is an InvalidInput error.
 func IsInvalid(err error) bool { return err != nil && ReasonOf(err) == InvalidInput }
 
-// ExitCode maps an error to the runner's exit code.
+// ExitCode maps an error to the runner's exit code (the contract's exit codes).
 func ExitCode(err error) int {
 	if err == nil {
-		return ExitOK
+		return runnerv1.ExitOK
 	}
-	switch ReasonOf(err) {
-	case InvalidInput:
-		return ExitInvalid
-	case SoftTimeLimitExceeded:
-		return ExitSoftLimit
-	default:
-		return ExitRetryable
-	}
+	return ReasonOf(err).ExitCode()
 }

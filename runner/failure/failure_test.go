@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 )
 
 func TestExitCodeAndReason(t *testing.T) {
@@ -14,12 +16,12 @@ func TestExitCodeAndReason(t *testing.T) {
 		reason Reason
 		code   int
 	}{
-		{"nil", nil, Internal, ExitOK},
-		{"plain error is retryable", errors.New("disk full"), Internal, ExitRetryable},
-		{"invalid input", Invalid("%s is not a media file", "a.txt"), InvalidInput, ExitInvalid},
-		{"wrapped invalid input keeps its reason", fmt.Errorf("probe: %w", Invalid("bad")), InvalidInput, ExitInvalid},
-		{"soft limit", Wrap(SoftTimeLimitExceeded, context.DeadlineExceeded), SoftTimeLimitExceeded, ExitSoftLimit},
-		{"terminated is retryable", Wrap(Terminated, context.Canceled), Terminated, ExitRetryable},
+		{"nil", nil, Internal, runnerv1.ExitOK},
+		{"plain error is retryable", errors.New("disk full"), Internal, runnerv1.ExitRetryable},
+		{"invalid input", Invalid("%s is not a media file", "a.txt"), InvalidInput, runnerv1.ExitInvalidInput},
+		{"wrapped invalid input keeps its reason", fmt.Errorf("probe: %w", Invalid("bad")), InvalidInput, runnerv1.ExitInvalidInput},
+		{"soft limit", Wrap(SoftTimeLimitExceeded, context.DeadlineExceeded), SoftTimeLimitExceeded, runnerv1.ExitSoftTimeLimit},
+		{"terminated is retryable", Wrap(Terminated, context.Canceled), Terminated, runnerv1.ExitRetryable},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

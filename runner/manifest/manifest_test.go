@@ -1,17 +1,15 @@
 package manifest
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/langflix/langflix-operator/runner/cleanup"
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/fsutil"
 )
 
@@ -80,66 +78,6 @@ func TestSecondsRoundsToMilliseconds(t *testing.T) {
 	}
 }
 
-func TestTerminationEncodeStaysUnderTheLimit(t *testing.T) {
-	tests := []struct {
-		name    string
-		message string
-	}{
-		{"short", "soft time limit of 10m0s exceeded after 2 of 5 expressions"},
-		{"huge ascii", strings.Repeat("ffmpeg said something <long> & odd. ", 400)},
-		{"huge korean", strings.Repeat("자막 파일을 읽을 수 없습니다. ", 500)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			term := Termination{Reason: "Internal", Message: tt.message, Expressions: 2, Manifest: "out/manifest.json",
-				Outputs: Outputs{Clips: 4, Slides: 2, Videos: 2}, Partial: true}
-			data := term.Encode()
-			if len(data) >= MaxTerminationBytes {
-				t.Fatalf("%d bytes", len(data))
-			}
-			var back Termination
-			if err := json.Unmarshal(data, &back); err != nil {
-				t.Fatalf("not JSON: %v", err)
-			}
-			if !utf8.ValidString(back.Message) || !strings.HasPrefix(tt.message, strings.TrimSuffix(back.Message, "…")) {
-				t.Fatalf("message was not cut cleanly: %q", back.Message)
-			}
-			want := term
-			want.Message = back.Message
-			if back != want {
-				t.Fatalf("fields changed: %+v", back)
-			}
-			if len(tt.message) < 1000 && back.Message != tt.message {
-				t.Fatalf("short message was changed to %q", back.Message)
-			}
-			for _, key := range []string{`"reason"`, `"message"`, `"expressions"`, `"manifest"`, `"outputs"`, `"clips"`, `"slides"`, `"videos"`, `"shorts"`, `"partial"`} {
-				if !strings.Contains(string(data), key) {
-					t.Errorf("missing %s", key)
-				}
-			}
-		})
-	}
-}
-
-func TestCleanupTerminationKeepsSummaryFields(t *testing.T) {
-	samples := []string{strings.Repeat("a", 2000), strings.Repeat("b", 2000), "c"}
-	term := CleanupTermination{Reason: ReasonCompleted, Summary: cleanup.Summary{FilesDeleted: 3, BytesFreed: 99, ErrorSamples: samples, Errors: 3}}
-	data := term.Encode()
-	if len(data) >= MaxTerminationBytes {
-		t.Fatalf("%d bytes", len(data))
-	}
-	var s cleanup.Summary
-	if err := json.Unmarshal(data, &s); err != nil || s.FilesDeleted != 3 || s.BytesFreed != 99 || s.Errors != 3 {
-		t.Fatalf("summary %+v, %v", s, err)
-	}
-	if len(s.ErrorSamples) != 1 || len(term.ErrorSamples) != 3 {
-		t.Fatalf("samples kept %d, caller's slice now %d", len(s.ErrorSamples), len(term.ErrorSamples))
-	}
-	if !strings.Contains(string(data), `"reason":"Completed"`) {
-		t.Fatalf("no reason in %s", data)
-	}
-}
-
 func TestResolveTerminationLog(t *testing.T) {
 	tests := []struct{ flag, env, want string }{
 		{"/tmp/flag", "/tmp/env", "/tmp/flag"},
@@ -150,10 +88,10 @@ func TestResolveTerminationLog(t *testing.T) {
 			t.Errorf("ResolveTerminationLog(%q, %q) = %q, want %q", tt.flag, tt.env, got, tt.want)
 		}
 	}
-	_, err := os.Stat(filepath.Dir(DefaultTerminationLog))
+	_, err := os.Stat(filepath.Dir(runnerv1.DefaultTerminationLog))
 	want := ""
 	if err == nil {
-		want = DefaultTerminationLog
+		want = runnerv1.DefaultTerminationLog
 	}
 	if got := ResolveTerminationLog("", ""); got != want {
 		t.Errorf("default = %q, want %q", got, want)
@@ -165,13 +103,13 @@ func TestWriteTerminationInPlace(t *testing.T) {
 	if err := os.WriteFile(path, []byte(strings.Repeat("x", 100)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteTermination(path, []byte(`{"reason":"Completed"}`)); err != nil {
+	if err := WriteTermination(path, runnerv1.TerminationMessage{Reason: runnerv1.ReasonCompleted}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := os.ReadFile(path); string(got) != `{"reason":"Completed"}` {
 		t.Fatalf("got %q", got)
 	}
-	if err := WriteTermination("", []byte("x")); err != nil {
+	if err := WriteTermination("", runnerv1.TerminationMessage{}); err != nil {
 		t.Fatalf("empty path: %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/manifest"
 )
 
@@ -71,9 +72,9 @@ func TestBinaryExitCodesAndTerminationLog(t *testing.T) {
 			if code := exitCode(t, cmd.Run()); code != tt.code {
 				t.Fatalf("exit %d, want %d\n%s", code, tt.code, stderr.String())
 			}
-			var term manifest.Termination
+			var term runnerv1.TerminationMessage
 			readJSON(t, termLog, &term)
-			if term.Reason != tt.reason || term.Message == "" {
+			if string(term.Reason) != tt.reason || term.Message == "" {
 				t.Errorf("termination %+v", term)
 			}
 		})
@@ -127,9 +128,9 @@ func TestBinarySIGTERMStopsEverything(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s", code, stderr.String())
 	}
-	var term manifest.Termination
+	var term runnerv1.TerminationMessage
 	readJSON(t, termLog, &term)
-	if term.Reason != "Terminated" || !term.Partial {
+	if term.Reason != runnerv1.ReasonTerminated || !term.Partial {
 		t.Errorf("termination %+v", term)
 	}
 	m, err := manifest.Read(filepath.Join(out, manifest.FileName))

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/cli"
-	"github.com/langflix/langflix-operator/runner/manifest"
 )
 
 // cliRun is one in-process run of the runner's command line.
@@ -16,7 +16,7 @@ type cliRun struct {
 	err         error
 	stdout      string
 	stderr      string
-	termination manifest.Termination
+	termination runnerv1.TerminationMessage
 	termRaw     []byte
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/fsutil"
 	"github.com/langflix/langflix-operator/runner/manifest"
 )
@@ -96,12 +97,12 @@ func removeTempLeftovers(dir string, log *slog.Logger) {
 }
 
 // countOutputs counts the files of each kind listed in the manifest's expressions.
-func countOutputs(exprs []manifest.Expression) manifest.Outputs {
-	var o manifest.Outputs
+func countOutputs(exprs []manifest.Expression) runnerv1.Outputs {
+	var o runnerv1.Outputs
 	for _, e := range exprs {
 		for _, f := range []struct {
 			name  string
-			count *int
+			count *int32
 		}{
 			{e.Files.ContextClip, &o.Clips}, {e.Files.ExpressionClip, &o.Clips}, {e.Files.Slide, &o.Slides},
 			{e.Files.Video, &o.Videos}, {e.Files.Short, &o.Shorts},

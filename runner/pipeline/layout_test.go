@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/fsutil"
 	"github.com/langflix/langflix-operator/runner/manifest"
 )
@@ -54,7 +55,7 @@ func TestCountOutputs(t *testing.T) {
 		{Files: manifest.Files{ContextClip: "a", ExpressionClip: "b", Slide: "c", Video: "d", Short: "e"}},
 		{Files: manifest.Files{ContextClip: "a", ExpressionClip: "b", Slide: "c"}},
 	}
-	if got, want := countOutputs(exprs), (manifest.Outputs{Clips: 4, Slides: 2, Videos: 1, Shorts: 1}); got != want {
+	if got, want := countOutputs(exprs), (runnerv1.Outputs{Clips: 4, Slides: 2, Videos: 1, Shorts: 1}); got != want {
 		t.Errorf("countOutputs = %+v, want %+v", got, want)
 	}
 }

@@ -65,8 +65,8 @@ func TestSintelDialogue(t *testing.T) {
 		t.Errorf("expressions %v; want at least 3, including some of %v", phrases(m.Expressions), worth)
 	}
 	assertNoLeftovers(t, out)
-	if run.termination.Expressions != len(m.Expressions) || run.termination.Outputs.Slides != len(m.Expressions) ||
-		run.termination.Outputs.Clips != 2*len(m.Expressions) || run.termination.Outputs.Videos != 0 {
+	if n := int32(len(m.Expressions)); run.termination.Expressions != n || run.termination.Outputs.Slides != n ||
+		run.termination.Outputs.Clips != 2*n || run.termination.Outputs.Videos != 0 {
 		t.Errorf("termination %s", run.termRaw)
 	}
 	t.Logf("sintel: %d expressions %v, stages %+v", len(m.Expressions), phrases(m.Expressions), m.Stages)

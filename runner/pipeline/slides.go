@@ -8,33 +8,33 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"time"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/cleanup"
 	"github.com/langflix/langflix-operator/runner/failure"
-	"github.com/langflix/langflix-operator/runner/fsutil"
 	"github.com/langflix/langflix-operator/runner/manifest"
 	"github.com/langflix/langflix-operator/runner/media"
 	"github.com/langflix/langflix-operator/runner/progress"
 	"github.com/langflix/langflix-operator/runner/slides"
 )
 
-// Slide output formats.
+// Slide output formats: the API's.
 const (
-	FormatPNG = "png"
-	FormatMP4 = "mp4"
+	FormatPNG = string(tasksv1.SlideFormatPNG)
+	FormatMP4 = string(tasksv1.SlideFormatMP4)
 )
 
-// Bounds of a slide's size: below the minimum nothing readable fits, above the maximum is a typo. Sizes
-// must be even for H.264's 4:2:0 chroma.
+// A slide's size is bounded like a SlideTask's (the API's constants): below the minimum nothing readable
+// fits, above the maximum is a typo. Sizes must be even for H.264's 4:2:0 chroma.
 const (
-	minSlideSide = 160
-	maxSlideSide = 3840
+	minSlideSide = tasksv1.MinSlideSide
+	maxSlideSide = tasksv1.MaxSlideSide
 )
 
-// slideFrameRate matches the lesson videos, so slide videos can be joined with them.
-const slideFrameRate = media.OutputFrameRate
+// maxSlideDuration bounds one slide video: a SlideTask's limit.
+const maxSlideDuration = tasksv1.MaxSlideDurationSeconds * time.Second
 
 // StageRender is the slides command's only stage.
 const StageRender = "render"
@@ -76,7 +76,7 @@ func RunSlides(d *Deadline, cfg SlidesConfig) (res *Result, err error) {
 		cfg.Progress = progress.Nop()
 	}
 	defer func() { cfg.Progress.Done(err) }()
-	if err := checkSlidesConfig(cfg); err != nil {
+	if err := CheckSlides(cfg); err != nil {
 		return &Result{}, err
 	}
 	renderer, err := slides.NewRenderer(cfg.FontPath)
@@ -141,7 +141,9 @@ func RunSlides(d *Deadline, cfg SlidesConfig) (res *Result, err error) {
 	return res, err
 }
 
-func checkSlidesConfig(cfg SlidesConfig) error {
+// CheckSlides checks what can be checked of a slides configuration before anything is rendered: content,
+// format, size and duration. Failures are invalid input.
+func CheckSlides(cfg SlidesConfig) error {
 	if len(cfg.Contents) == 0 {
 		return failure.Invalid("no slide content given")
 	}
@@ -151,18 +153,18 @@ func checkSlidesConfig(cfg SlidesConfig) error {
 		}
 	}
 	if cfg.Format != FormatPNG && cfg.Format != FormatMP4 {
-		return failure.Invalid("--format %q: want png or mp4", cfg.Format)
+		return failure.Invalid("--%s %q: want %s or %s", runnerv1.FlagFormat, cfg.Format, FormatPNG, FormatMP4)
 	}
 	for _, side := range []struct {
 		name string
 		v    int
-	}{{"width", cfg.Size.X}, {"height", cfg.Size.Y}} {
+	}{{runnerv1.FlagWidth, cfg.Size.X}, {runnerv1.FlagHeight, cfg.Size.Y}} {
 		if side.v < minSlideSide || side.v > maxSlideSide || side.v%2 != 0 {
 			return failure.Invalid("--%s %d: want an even number of pixels from %d to %d", side.name, side.v, minSlideSide, maxSlideSide)
 		}
 	}
-	if cfg.Format == FormatMP4 && (cfg.Duration <= 0 || cfg.Duration > time.Hour) {
-		return failure.Invalid("--duration %s: want more than 0 and at most 1h", cfg.Duration)
+	if cfg.Format == FormatMP4 && (cfg.Duration <= 0 || cfg.Duration > maxSlideDuration) {
+		return failure.Invalid("--%s %s: want more than 0 and at most %s", runnerv1.FlagDuration, cfg.Duration, maxSlideDuration)
 	}
 	return nil
 }
@@ -211,48 +213,20 @@ func orEmpty(s []string) []string {
 }
 
 // slideVideo encodes png as a still video of the configured duration with the spoken expression (or
-// silence), in the lesson videos' format.
+// silence), in the lesson videos' format. Both tools run through runner/media, in their own process groups.
 func (s *slidesRun) slideVideo(c slides.Content, png, dst string) error {
 	ctx := s.d.Soft()
-	duration := seconds(s.cfg.Duration)
-	audioIn := []string{"-f", "lavfi", "-i", "anullsrc=r=" + strconv.Itoa(media.OutputSampleRate) + ":cl=stereo"}
+	audio := ""
 	if s.espeak != "" {
-		wav := filepath.Join(s.cfg.WorkDir, filepath.Base(dst)+".wav")
-		defer os.Remove(wav)
-		if err := runTool(ctx, s.espeak, "-v", orDefault(s.cfg.Voice, "en"), "-w", wav, "--", c.Expression); err != nil {
-			return fmt.Errorf("speak %q: %w", c.Expression, err)
+		audio = filepath.Join(s.cfg.WorkDir, filepath.Base(dst)+".wav")
+		defer os.Remove(audio)
+		voice := s.cfg.Voice
+		if voice == "" {
+			voice = "en"
 		}
-		audioIn = []string{"-i", wav}
+		if err := media.Speak(ctx, s.espeak, voice, c.Expression, audio); err != nil {
+			return err
+		}
 	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return fmt.Errorf("create folder for %s: %w", dst, err)
-	}
-	tmp := fsutil.TempPath(dst)
-	args := []string{"-hide_banner", "-nostdin", "-nostats", "-loglevel", "warning", "-y",
-		"-loop", "1", "-framerate", strconv.Itoa(slideFrameRate), "-t", duration, "-i", png}
-	args = append(args, audioIn...)
-	args = append(args,
-		"-filter_complex", "[0:v]setsar=1,format=yuv420p[v];[1:a]aresample="+strconv.Itoa(media.OutputSampleRate)+
-			",aformat=sample_fmts=fltp:channel_layouts=stereo,apad,atrim=duration="+duration+"[a]",
-		"-map", "[v]", "-map", "[a]", "-t", duration, "-r", strconv.Itoa(slideFrameRate),
-		"-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-tune", "stillimage",
-		"-c:a", "aac", "-b:a", "160k", "-movflags", "+faststart", tmp)
-	if err := runTool(ctx, orDefault(s.cfg.Tools.FFmpeg, "ffmpeg"), args...); err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	if err := fsutil.Commit(tmp, dst); err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	return nil
-}
-
-func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) }
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
+	return s.cfg.Tools.BuildStill(ctx, media.StillSpec{Image: png, Audio: audio, Duration: s.cfg.Duration, Dst: dst})
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/failure"
 	"github.com/langflix/langflix-operator/runner/manifest"
 )
@@ -20,19 +21,21 @@ const slideContentList = `[
 ]`
 
 func TestSlidesCommandPNG(t *testing.T) {
+	contentFile := filepath.Join(t.TempDir(), "content.json")
+	if err := os.WriteFile(contentFile, []byte(slideContentList), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name  string
 		stdin string
-		env   string
 		args  []string
 	}{
-		{"flag", "", "", []string{"--content", slideContentList}},
-		{"stdin", slideContentList, "", []string{"--content-file", "-"}},
-		{"environment", "", slideContentList, nil},
+		{"flag", "", []string{"--content", slideContentList}},
+		{"stdin", slideContentList, []string{"--content-file", "-"}},
+		{"file", "", []string{"--content-file", contentFile}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv("LANGFLIX_SLIDE_CONTENT", tt.env)
 			out := filepath.Join(t.TempDir(), "slides")
 			run := runCLI(t, tt.stdin, append([]string{"slides", "--out", out, "--progress", "none"}, tt.args...)...)
 			if run.err != nil {
@@ -56,7 +59,7 @@ func TestSlidesCommandPNG(t *testing.T) {
 				m.Expressions[1].Files.Slide != "slides/02_once_in_a_blue_moon.png" {
 				t.Errorf("manifest %+v", m)
 			}
-			if run.termination.Reason != "Completed" || run.termination.Outputs.Slides != 2 || run.termination.Expressions != 2 {
+			if run.termination.Reason != runnerv1.ReasonCompleted || run.termination.Outputs.Slides != 2 || run.termination.Expressions != 2 {
 				t.Errorf("termination %s", run.termRaw)
 			}
 		})
@@ -81,7 +84,7 @@ func TestSlidesCommandMP4WithSpeech(t *testing.T) {
 	if !audible(t, video) {
 		t.Errorf("slide video is silent; espeak-ng should speak the expression")
 	}
-	if run.termination.Outputs != (manifest.Outputs{Slides: 1, Videos: 1}) {
+	if *run.termination.Outputs != (runnerv1.Outputs{Slides: 1, Videos: 1}) {
 		t.Errorf("termination %s", run.termRaw)
 	}
 	assertNoLeftovers(t, out)
@@ -98,7 +101,7 @@ func TestSlidesCommandRejectsBadContent(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "slides")
 			run := runCLI(t, "", "slides", "--out", out, "--progress", "none", "--content", tt.content)
-			if failure.ExitCode(run.err) != 2 || run.termination.Reason != "InvalidInput" {
+			if failure.ExitCode(run.err) != runnerv1.ExitInvalidInput || run.termination.Reason != runnerv1.ReasonInvalidInput {
 				t.Fatalf("err %v, termination %s", run.err, run.termRaw)
 			}
 			if _, err := os.Stat(filepath.Join(out, manifest.FileName)); err == nil {

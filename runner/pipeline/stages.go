@@ -93,7 +93,11 @@ func (r *videoRun) stageExpressions() error {
 	r.rep.Stage(StageExpressions, 1)
 	opts := r.cfg.Expressions
 	opts.VideoDuration = r.probe.Duration
-	key := cache.Key("expressions", "v1", r.subDigest, r.cfg.ExtractorName, r.cfg.ExtractorModel, opts.Level,
+	if opts.TargetLanguage == "" {
+		opts.TargetLanguage = r.cfg.TargetLanguage
+	}
+	// The translations are in the target language, so it is part of what the cache holds.
+	key := cache.Key("expressions", "v2", r.subDigest, r.cfg.ExtractorName, r.cfg.ExtractorModel, opts.TargetLanguage, opts.Level,
 		strconv.Itoa(opts.MaxCount), strings.Join(opts.Include, "\x1f"), opts.MinContext.String(),
 		opts.MaxContext.String(), opts.VideoDuration.String())
 

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/cache"
 	"github.com/langflix/langflix-operator/runner/cleanup"
 	"github.com/langflix/langflix-operator/runner/expressions"
@@ -90,27 +91,45 @@ const (
 	StageManifest    = "manifest"
 )
 
+// videoStage is one stage of the video pipeline: its name, its usual share of the run time (ffmpeg encoding
+// dominates), whether a configuration runs it, and what it does.
+type videoStage struct {
+	name   string
+	weight int
+	runs   func(cfg VideoConfig) bool
+	run    func(r *videoRun) error
+}
+
+// videoStages are the video pipeline's stages in order, the one list both the progress plan (VideoPlan)
+// and the run (videoRun.run) read, so the two cannot drift apart. The manifest comes last, after them.
+var videoStages = []videoStage{
+	{StageProbe, 3, always, (*videoRun).stageProbe},
+	{StageSubtitles, 2, always, (*videoRun).stageSubtitles},
+	{StageExpressions, 5, always, (*videoRun).stageExpressions},
+	{StageTranslation, 1, func(c VideoConfig) bool { return c.TranslationSubtitles != "" }, (*videoRun).stageTranslation},
+	{StageClips, 30, always, (*videoRun).stageClips},
+	// The educational video needs its slide even when slides are not an output.
+	{StageSlides, 4, func(c VideoConfig) bool { return c.Slides || c.EducationalVideo }, (*videoRun).stageSlides},
+	{StageVideos, 35, func(c VideoConfig) bool { return c.EducationalVideo }, (*videoRun).stageVideos},
+	{StageCombined, 5, func(c VideoConfig) bool { return c.EducationalVideo && c.Combined }, (*videoRun).stageCombined},
+	{StageShorts, 20, func(c VideoConfig) bool { return c.Shorts }, (*videoRun).stageShorts},
+}
+
+func always(VideoConfig) bool { return true }
+
+// manifestWeight is the manifest stage's share of the progress.
+const manifestWeight = 1
+
 // VideoPlan is the progress plan of cfg: the stages it will run, weighted by their usual share of the
-// run time (ffmpeg encoding dominates).
+// run time.
 func VideoPlan(cfg VideoConfig) progress.Plan {
-	plan := progress.Plan{{Name: StageProbe, Weight: 3}, {Name: StageSubtitles, Weight: 2}, {Name: StageExpressions, Weight: 5}}
-	if cfg.TranslationSubtitles != "" {
-		plan = append(plan, progress.StageWeight{Name: StageTranslation, Weight: 1})
-	}
-	plan = append(plan, progress.StageWeight{Name: StageClips, Weight: 30})
-	if cfg.Slides || cfg.EducationalVideo {
-		plan = append(plan, progress.StageWeight{Name: StageSlides, Weight: 4})
-	}
-	if cfg.EducationalVideo {
-		plan = append(plan, progress.StageWeight{Name: StageVideos, Weight: 35})
-		if cfg.Combined {
-			plan = append(plan, progress.StageWeight{Name: StageCombined, Weight: 5})
+	var plan progress.Plan
+	for _, s := range videoStages {
+		if s.runs(cfg) {
+			plan = append(plan, progress.StageWeight{Name: s.name, Weight: s.weight})
 		}
 	}
-	if cfg.Shorts {
-		plan = append(plan, progress.StageWeight{Name: StageShorts, Weight: 20})
-	}
-	return append(plan, progress.StageWeight{Name: StageManifest, Weight: 1})
+	return append(plan, progress.StageWeight{Name: StageManifest, Weight: manifestWeight})
 }
 
 // Result is what a run produced, for the termination message.
@@ -119,21 +138,22 @@ type Result struct {
 	Manifest *manifest.Manifest
 	// ManifestRef is the manifest's location in the terms of VideoConfig.Out; empty when none was written.
 	ManifestRef string
-	Outputs     manifest.Outputs
+	Outputs     runnerv1.Outputs
 }
 
-// Termination builds the termination message of a run that ended with err.
-func (r *Result) Termination(err error) manifest.Termination {
-	t := manifest.Termination{Reason: manifest.ReasonCompleted, Manifest: r.ManifestRef, Outputs: r.Outputs}
+// Termination builds the termination message (the runner contract's) of a run that ended with err.
+func (r *Result) Termination(err error) runnerv1.TerminationMessage {
+	outputs := r.Outputs
+	t := runnerv1.TerminationMessage{Reason: runnerv1.ReasonCompleted, Manifest: r.ManifestRef, Outputs: &outputs}
 	if r.Manifest != nil {
-		t.Expressions = len(r.Manifest.Expressions)
+		t.Expressions = int32(len(r.Manifest.Expressions))
 		t.Partial = r.Manifest.Status == manifest.Partial
 	}
 	if err != nil {
-		t.Reason, t.Message = string(failure.ReasonOf(err)), err.Error()
+		t.Reason, t.Message = failure.ReasonOf(err), err.Error()
 	} else {
 		t.Message = fmt.Sprintf("%d expressions: %d clips, %d slides, %d videos, %d shorts",
-			t.Expressions, t.Outputs.Clips, t.Outputs.Slides, t.Outputs.Videos, t.Outputs.Shorts)
+			t.Expressions, outputs.Clips, outputs.Slides, outputs.Videos, outputs.Shorts)
 	}
 	return t
 }
@@ -203,30 +223,15 @@ func (r *videoRun) run() error {
 	if err := r.prepare(); err != nil {
 		return err
 	}
-	stages := []struct {
-		name string
-		run  func() error
-		skip bool
-	}{
-		{StageProbe, r.stageProbe, false},
-		{StageSubtitles, r.stageSubtitles, false},
-		{StageExpressions, r.stageExpressions, false},
-		{StageTranslation, r.stageTranslation, r.cfg.TranslationSubtitles == ""},
-		{StageClips, r.stageClips, false},
-		{StageSlides, r.stageSlides, !r.cfg.Slides && !r.cfg.EducationalVideo},
-		{StageVideos, r.stageVideos, !r.cfg.EducationalVideo},
-		{StageCombined, r.stageCombined, !r.cfg.EducationalVideo || !r.cfg.Combined},
-		{StageShorts, r.stageShorts, !r.cfg.Shorts},
-	}
-	for _, s := range stages {
-		if s.skip {
+	for _, s := range videoStages {
+		if !s.runs(r.cfg) {
 			continue
 		}
 		if r.d.Stopped() {
 			return nil // finish classifies the stop
 		}
 		start := time.Now()
-		err := s.run()
+		err := s.run(r)
 		r.m.Stages = append(r.m.Stages, manifest.StageTiming{Name: s.name, DurationMS: time.Since(start).Milliseconds()})
 		if err != nil {
 			if r.d.Stopped() && !failure.IsInvalid(err) {
@@ -245,7 +250,7 @@ func (r *videoRun) prepare() error {
 		return errors.New("pipeline: no expression extractor configured")
 	}
 	if r.cfg.Repeat < 1 {
-		return failure.Invalid("--repeat must be at least 1, got %d", r.cfg.Repeat)
+		return failure.Invalid("--%s must be at least 1, got %d", runnerv1.FlagRepeat, r.cfg.Repeat)
 	}
 	if err := r.prepareSubtitles(); err != nil {
 		return err

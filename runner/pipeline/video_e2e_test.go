@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/cli"
 	"github.com/langflix/langflix-operator/runner/failure"
 	"github.com/langflix/langflix-operator/runner/manifest"
@@ -203,12 +205,12 @@ func TestVideoEndToEnd(t *testing.T) {
 	})
 
 	t.Run("termination message", func(t *testing.T) {
-		n := len(m.Expressions)
-		want := manifest.Termination{Reason: "Completed", Expressions: n, Manifest: filepath.Join(out, manifest.FileName),
-			Outputs: manifest.Outputs{Clips: 2 * n, Slides: n, Videos: n + 1, Shorts: n}}
+		n := int32(len(m.Expressions))
+		want := runnerv1.TerminationMessage{Reason: runnerv1.ReasonCompleted, Expressions: n, Manifest: filepath.Join(out, manifest.FileName),
+			Outputs: &runnerv1.Outputs{Clips: 2 * n, Slides: n, Videos: n + 1, Shorts: n}}
 		got := run.termination
 		got.Message = ""
-		if got != want || run.termination.Message == "" || len(run.termRaw) >= manifest.MaxTerminationBytes {
+		if !reflect.DeepEqual(got, want) || run.termination.Message == "" || len(run.termRaw) >= runnerv1.MaxTerminationMessageBytes {
 			t.Errorf("termination %s, want %+v", run.termRaw, want)
 		}
 	})
@@ -278,8 +280,8 @@ func TestSoftLimitKeepsFinishedExpressions(t *testing.T) {
 	assertLessonLayout(t, filepath.Join(out, f.Video), 1280, 720)
 	assertNoLeftovers(t, out)
 	term := res.Termination(err)
-	if !term.Partial || term.Expressions != 1 || term.Reason != "SoftTimeLimitExceeded" ||
-		term.Outputs != (manifest.Outputs{Clips: 2, Slides: 1, Videos: 1}) {
+	if !term.Partial || term.Expressions != 1 || term.Reason != runnerv1.ReasonSoftTimeLimitExceeded ||
+		*term.Outputs != (runnerv1.Outputs{Clips: 2, Slides: 1, Videos: 1}) {
 		t.Errorf("termination %+v", term)
 	}
 }
@@ -317,9 +319,9 @@ func TestSoftLimitFromEnvironmentThroughTheCommandLine(t *testing.T) {
 	if m.Status != manifest.Partial || m.Reason != "SoftTimeLimitExceeded" || len(m.Expressions) != 0 || m.Options.SoftTimeLimit != "30m0s" {
 		t.Errorf("manifest status %q reason %q expressions %d limit %q", m.Status, m.Reason, len(m.Expressions), m.Options.SoftTimeLimit)
 	}
-	var term manifest.Termination
+	var term runnerv1.TerminationMessage
 	readJSON(t, termLog, &term)
-	if term.Reason != "SoftTimeLimitExceeded" || !term.Partial || term.Manifest != filepath.Join(out, manifest.FileName) {
+	if term.Reason != runnerv1.ReasonSoftTimeLimitExceeded || !term.Partial || term.Manifest != filepath.Join(out, manifest.FileName) {
 		t.Errorf("termination %+v", term)
 	}
 	if files := listFiles(t, out); !slices.Equal(files, []string{manifest.FileName}) {

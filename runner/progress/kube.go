@@ -8,22 +8,12 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
-)
 
-// Environment variables naming the task whose status the runner updates; the operator sets them on the Job.
-const (
-	EnvTaskKind      = "LANGFLIX_TASK_KIND"
-	EnvTaskName      = "LANGFLIX_TASK_NAME"
-	EnvTaskNamespace = "LANGFLIX_TASK_NAMESPACE"
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+	"github.com/langflix/langflix-operator/runner/taskapi"
 )
-
-// FieldManager owns .status.progress in server-side apply; the operator owns the rest of the status.
-const FieldManager = "langflix-runner"
 
 // DefaultKubeInterval is the minimum time between two status writes; progress is not worth more API load.
 const DefaultKubeInterval = 2 * time.Second
@@ -31,26 +21,8 @@ const DefaultKubeInterval = 2 * time.Second
 // writeTimeout bounds one status write so a slow apiserver cannot hold the final flush forever.
 const writeTimeout = 10 * time.Second
 
-// taskGroupVersion is the API group of the operator's task resources.
-var taskGroupVersion = schema.GroupVersion{Group: "tasks.langflix.io", Version: "v1alpha1"}
-
-// taskResources maps the task kinds that report progress to their resource names.
-var taskResources = map[string]string{
-	"VideoTask": "videotasks",
-	"SlideTask": "slidetasks",
-}
-
 // TaskRef names the task object whose status receives progress.
-type TaskRef struct {
-	Kind, Name, Namespace string
-}
-
-// TaskRefFromEnv reads the task reference the operator puts in the Job's environment. ok is false when
-// the runner does not run as part of a task.
-func TaskRefFromEnv() (ref TaskRef, ok bool) {
-	ref = TaskRef{Kind: os.Getenv(EnvTaskKind), Name: os.Getenv(EnvTaskName), Namespace: os.Getenv(EnvTaskNamespace)}
-	return ref, ref.Name != ""
-}
+type TaskRef = runnerv1.TaskRef
 
 // KubeOptions tunes the Kubernetes sink. Zero values pick the defaults.
 type KubeOptions struct {
@@ -60,24 +32,16 @@ type KubeOptions struct {
 	Logf func(format string, args ...any)
 }
 
-// NewKubeFromEnv builds the Kubernetes sink from the environment: the task from LANGFLIX_TASK_*, the
-// cluster from the in-cluster config or else KUBECONFIG.
+// NewKubeFromEnv builds the Kubernetes sink from the environment: the task from the contract's
+// LANGFLIX_TASK_* variables, the cluster from the in-cluster config or else KUBECONFIG.
 func NewKubeFromEnv(opts KubeOptions) (Sink, error) {
-	ref, ok := TaskRefFromEnv()
+	ref, ok := runnerv1.TaskRefFromEnv(os.Getenv)
 	if !ok {
-		return nil, fmt.Errorf("%s is not set", EnvTaskName)
+		return nil, fmt.Errorf("%s is not set", runnerv1.EnvTaskName)
 	}
-	cfg, err := rest.InClusterConfig()
+	client, err := taskapi.NewDynamicFromEnv()
 	if err != nil {
-		rules := clientcmd.NewDefaultClientConfigLoadingRules()
-		cfg, err = clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, nil).ClientConfig()
-		if err != nil {
-			return nil, fmt.Errorf("kubernetes client config (neither in-cluster nor KUBECONFIG): %w", err)
-		}
-	}
-	client, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("kubernetes dynamic client: %w", err)
+		return nil, err
 	}
 	return NewKube(client, ref, opts)
 }
@@ -90,13 +54,10 @@ func NewKube(client dynamic.Interface, ref TaskRef, opts KubeOptions) (Sink, err
 
 func newKube(client dynamic.Interface, ref TaskRef, opts KubeOptions, now func() time.Time,
 	after func(time.Duration) <-chan time.Time) (*kubeSink, error) {
-	resource, ok := taskResources[ref.Kind]
-	if !ok {
-		return nil, fmt.Errorf("%s=%q: want VideoTask or SlideTask", EnvTaskKind, ref.Kind)
+	if err := ref.Validate(); err != nil {
+		return nil, err
 	}
-	if ref.Name == "" || ref.Namespace == "" {
-		return nil, fmt.Errorf("task name and namespace are required (got %q/%q)", ref.Namespace, ref.Name)
-	}
+	gvr, _ := ref.Resource()
 	if opts.Interval <= 0 {
 		opts.Interval = DefaultKubeInterval
 	}
@@ -104,7 +65,7 @@ func newKube(client dynamic.Interface, ref TaskRef, opts KubeOptions, now func()
 		opts.Logf = func(string, ...any) {}
 	}
 	k := &kubeSink{
-		client:   client.Resource(taskGroupVersion.WithResource(resource)).Namespace(ref.Namespace),
+		client:   client.Resource(gvr).Namespace(ref.Namespace),
 		ref:      ref,
 		opts:     opts,
 		now:      now,
@@ -203,26 +164,28 @@ func (k *kubeSink) flush() {
 	// A failed write counts as a write for throttling, so a broken apiserver is not hammered.
 	k.lastWriteAt = k.now()
 	k.written = &state
+	obj, err := runnerv1.NewProgressApply(k.ref, taskProgress(*s)).Unstructured()
+	if err != nil {
+		k.opts.Logf("progress: %v", err)
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
 	defer cancel()
-	_, err := k.client.ApplyStatus(ctx, k.ref.Name, k.statusObject(*s), metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
+	_, err = k.client.ApplyStatus(ctx, k.ref.Name, obj, metav1.ApplyOptions{FieldManager: runnerv1.FieldManagerRunner, Force: true})
 	if err != nil {
 		k.opts.Logf("progress: update status of %s %s/%s: %v", k.ref.Kind, k.ref.Namespace, k.ref.Name, err)
 	}
 }
 
-func (k *kubeSink) statusObject(s Snapshot) *unstructured.Unstructured {
-	return &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": taskGroupVersion.String(),
-		"kind":       k.ref.Kind,
-		"metadata":   map[string]any{"name": k.ref.Name, "namespace": k.ref.Namespace},
-		"status": map[string]any{"progress": map[string]any{
-			"current":    int64(s.Current),
-			"total":      int64(s.Total),
-			"percent":    int64(s.Percent),
-			"stage":      s.Stage,
-			"message":    s.Message,
-			"updateTime": s.Time.UTC().Format(time.RFC3339),
-		}},
-	}}
+// taskProgress is a snapshot in the API's terms.
+func taskProgress(s Snapshot) tasksv1.TaskProgress {
+	at := metav1.NewTime(s.Time)
+	return tasksv1.TaskProgress{
+		Current:    int64(s.Current),
+		Total:      int64(s.Total),
+		Percent:    int32(s.Percent),
+		Stage:      s.Stage,
+		Message:    s.Message,
+		UpdateTime: &at,
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/progress"
 	"github.com/langflix/langflix-operator/test/testutil"
@@ -48,12 +49,12 @@ func operatorApply(ctx context.Context, task *tasksv1.VideoTask, phase tasksv1.T
 	GinkgoHelper()
 	u := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": tasksv1.GroupVersion.String(),
-		"kind":       "VideoTask",
+		"kind":       tasksv1.KindVideoTask,
 		"metadata":   map[string]any{"name": task.Name, "namespace": task.Namespace},
 		"status":     map[string]any{"phase": string(phase), "attempts": int64(1)},
 	}}
 	Expect(k8sClient.Status().Apply(ctx, client.ApplyConfigurationFromUnstructured(u),
-		client.FieldOwner(tasksv1.FieldManagerOperator), client.ForceOwnership)).To(Succeed())
+		client.FieldOwner(runnerv1.FieldManagerOperator), client.ForceOwnership)).To(Succeed())
 }
 
 var _ = Describe("the Kubernetes progress sink", func() {
@@ -66,7 +67,7 @@ var _ = Describe("the Kubernetes progress sink", func() {
 		dyn, err := dynamic.NewForConfig(cfg)
 		Expect(err).NotTo(HaveOccurred())
 		var writeErrors []string
-		sink, err := progress.NewKube(dyn, progress.TaskRef{Kind: "VideoTask", Name: task.Name, Namespace: task.Namespace},
+		sink, err := progress.NewKube(dyn, runnerv1.TaskRef{Kind: tasksv1.KindVideoTask, Name: task.Name, Namespace: task.Namespace},
 			progress.KubeOptions{Interval: 10 * time.Millisecond, Logf: func(f string, a ...any) {
 				writeErrors = append(writeErrors, f)
 			}})
@@ -103,7 +104,7 @@ var _ = Describe("the Kubernetes progress sink", func() {
 				owners[mf.Manager] = true
 			}
 		}
-		Expect(owners).To(HaveKey(progress.FieldManager))
-		Expect(owners).To(HaveKey(tasksv1.FieldManagerOperator))
+		Expect(owners).To(HaveKey(runnerv1.FieldManagerRunner))
+		Expect(owners).To(HaveKey(runnerv1.FieldManagerOperator))
 	})
 })

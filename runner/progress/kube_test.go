@@ -13,6 +13,8 @@ import (
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	k8stesting "k8s.io/client-go/testing"
 	"sigs.k8s.io/yaml"
+
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 )
 
 // statusWrite is one apply the fake apiserver saw.
@@ -98,7 +100,7 @@ func TestKubeSinkThrottlesAndWritesOnlyChanges(t *testing.T) {
 	h.sink.Update(snap("probe", 0, "", h.now))
 	first := <-h.writes
 	if first.resource != "videotasks" || first.namespace != "films" || first.name != "lesson-1" || first.subresource != "status" ||
-		first.patchType != types.ApplyPatchType || first.fieldManager != "langflix-runner" || !first.force {
+		first.patchType != types.ApplyPatchType || first.fieldManager != runnerv1.FieldManagerRunner || !first.force {
 		t.Fatalf("first write %+v", first)
 	}
 	if first.body["apiVersion"] != "tasks.langflix.io/v1alpha1" || first.body["kind"] != "VideoTask" {

@@ -14,11 +14,13 @@ import (
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/font/sfnt"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/failure"
 )
 
-// FontEnv names the environment variable that points at the font to use when no explicit path is given.
-const FontEnv = "LANGFLIX_FONT"
+// FontEnv names the environment variable that points at the font to use when no explicit path is given
+// (the runner contract's EnvFont).
+const FontEnv = runnerv1.EnvFont
 
 // probeRune must have a glyph in any font we accept: slides carry Korean translations, and a font without
 // Hangul would draw empty boxes that nobody notices until a learner does.
@@ -45,14 +47,14 @@ var wellKnownFonts = []string{
 }
 
 // errNoFont is the message operators see; it tells them both ways out.
-const errNoFont = "no CJK font found: install fonts-noto-cjk or pass --font"
+const errNoFont = "no CJK font found: install fonts-noto-cjk or pass --" + runnerv1.FlagFont
 
 // FindFont locates a font that can draw Korean. An explicit path wins, then $LANGFLIX_FONT, then what
 // fontconfig offers for Noto Sans CJK KR, then a list of well-known install locations. A path given explicitly
 // (or through the environment) that is unusable is an error rather than silently replaced, because the caller
 // asked for that font.
 func FindFont(explicit string) (string, error) {
-	for _, requested := range []struct{ path, source string }{{explicit, "--font"}, {os.Getenv(FontEnv), FontEnv}} {
+	for _, requested := range []struct{ path, source string }{{explicit, "--" + runnerv1.FlagFont}, {os.Getenv(FontEnv), FontEnv}} {
 		if requested.path == "" {
 			continue
 		}

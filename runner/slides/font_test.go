@@ -61,7 +61,7 @@ func TestFindFontErrors(t *testing.T) {
 		{"explicit missing", "/nonexistent/font.ttc", "", "no such file"},
 		{"explicit without hangul", latin, "", "has no Korean glyphs"},
 		{"explicit not a font", notAFont, "", "not a usable font"},
-		{"env without hangul", "", latin, "LANGFLIX_FONT"},
+		{"env without hangul", "", latin, FontEnv},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,21 +18,14 @@ import (
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
 
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/failure"
 	"github.com/langflix/langflix-operator/runner/fsutil"
 )
 
-// Content is what a slide says about one expression.
-type Content struct {
-	Title               string   `json:"title,omitempty"`
-	Expression          string   `json:"expression"`
-	Translation         string   `json:"translation"`
-	Dialogue            string   `json:"dialogue,omitempty"`
-	DialogueTranslation string   `json:"dialogueTranslation,omitempty"`
-	SimilarExpressions  []string `json:"similarExpressions,omitempty"`
-	Examples            []string `json:"examples,omitempty"`
-	Notes               string   `json:"notes,omitempty"`
-}
+// Content is what a slide says about one expression: the API's SlideContent, so a SlideTask's slides
+// reach the renderer without a second list of fields.
+type Content = tasksv1.SlideContent
 
 // Canvas sizes of the two video layouts.
 var (

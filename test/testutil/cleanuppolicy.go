@@ -15,7 +15,7 @@ type CleanupPolicyWrapper struct{ tasksv1alpha1.CleanupPolicy }
 // is left to the CRD defaults (02:00 UTC daily, 7 days).
 func MakeCleanupPolicy(name, namespace string) *CleanupPolicyWrapper {
 	return &CleanupPolicyWrapper{tasksv1alpha1.CleanupPolicy{
-		TypeMeta:   metav1.TypeMeta{APIVersion: tasksv1alpha1.GroupVersion.String(), Kind: "CleanupPolicy"},
+		TypeMeta:   metav1.TypeMeta{APIVersion: tasksv1alpha1.GroupVersion.String(), Kind: tasksv1alpha1.KindCleanupPolicy},
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace},
 		Spec:       tasksv1alpha1.CleanupPolicySpec{Storage: PVCSource(DefaultClaim)},
 	}}

@@ -26,7 +26,7 @@ type SlideTaskWrapper struct{ tasksv1alpha1.SlideTask }
 func MakeSlideTask(name, namespace string) *SlideTaskWrapper {
 	content := BreakTheIce()
 	return &SlideTaskWrapper{tasksv1alpha1.SlideTask{
-		TypeMeta:   metav1.TypeMeta{APIVersion: tasksv1alpha1.GroupVersion.String(), Kind: "SlideTask"},
+		TypeMeta:   metav1.TypeMeta{APIVersion: tasksv1alpha1.GroupVersion.String(), Kind: tasksv1alpha1.KindSlideTask},
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace},
 		Spec: tasksv1alpha1.SlideTaskSpec{
 			Content:      &content,

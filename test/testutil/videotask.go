@@ -15,7 +15,7 @@ type VideoTaskWrapper struct{ tasksv1alpha1.VideoTask }
 // claim, and the default time limits and backoff (see validTemplate for why those are spelled out).
 func MakeVideoTask(name, namespace string) *VideoTaskWrapper {
 	return &VideoTaskWrapper{tasksv1alpha1.VideoTask{
-		TypeMeta:   metav1.TypeMeta{APIVersion: tasksv1alpha1.GroupVersion.String(), Kind: "VideoTask"},
+		TypeMeta:   metav1.TypeMeta{APIVersion: tasksv1alpha1.GroupVersion.String(), Kind: tasksv1alpha1.KindVideoTask},
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace},
 		Spec: tasksv1alpha1.VideoTaskSpec{
 			Source: tasksv1alpha1.VideoSource{

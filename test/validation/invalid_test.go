@@ -121,6 +121,9 @@ var _ = Describe("Invalid manifests", func() {
 			vt().LLM("grpc://llm.internal:443", "gpt-4o-mini").Obj(), "spec.expressions.llm.endpoint", msgLLMEndpoint),
 		Entry("VideoTask with an LLM endpoint without a scheme",
 			vt().LLM("llm.internal:8080/v1", "gpt-4o-mini").Obj(), "spec.expressions.llm.endpoint", msgLLMEndpoint),
+		Entry("VideoTask with the LLM extractor and no model",
+			testutil.WithField(vt().Extractor(tasksv1alpha1.ExtractorLLM).LLM("http://llm.internal/v1", "m").Obj(), nil,
+				"spec", "expressions", "llm", "model"), "spec.expressions.llm.model", "Required value"),
 		Entry("VideoTask with a target language that is not an ISO 639 code",
 			vt().TargetLanguage("Korean").Obj(), "spec.targetLanguage", "should match"),
 
@@ -139,6 +142,8 @@ var _ = Describe("Invalid manifests", func() {
 			st().Content(nil).Obj(), "spec", msgOneOfContent),
 		Entry("SlideTask with an unknown format",
 			st().Format("gif").Obj(), "spec.format", `Unsupported value: "gif"`),
+		Entry("SlideTask with an odd width",
+			st().Size(1281, 720).Obj(), "spec.size.width", msgEven),
 		Entry("SlideTask narrower than 320 pixels",
 			st().Size(100, 720).Obj(), "spec.size.width", "should be greater than or equal to 320"),
 		Entry("SlideTask with an absolute output",

@@ -1,0 +1,95 @@
+package runnerv1alpha1
+
+import (
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+)
+
+// Environment variables the operator sets in the runner container.
+const (
+	// EnvTaskKind, EnvTaskName and EnvTaskNamespace name the task the run belongs to. With them the runner
+	// reads its task (a SlideTask's content) and applies its progress to the task's status.
+	EnvTaskKind      = "LANGFLIX_TASK_KIND"
+	EnvTaskName      = "LANGFLIX_TASK_NAME"
+	EnvTaskNamespace = "LANGFLIX_TASK_NAMESPACE"
+	// EnvTerminationLog is the file the runner writes its termination message to (flag --termination-log
+	// wins).
+	EnvTerminationLog = "LANGFLIX_TERMINATION_LOG"
+	// EnvSoftTimeLimit is the soft time limit when --soft-time-limit is not given: a Go duration or plain
+	// seconds.
+	EnvSoftTimeLimit = "LANGFLIX_SOFT_TIME_LIMIT"
+	// EnvRedisURL is the result cache when --redis-url is not given. It travels in the environment rather
+	// than the arguments because the URL may hold a password.
+	EnvRedisURL = "LANGFLIX_REDIS_URL"
+	// EnvLLMAPIKey is the LLM API key, set from a Secret reference: the key never appears in the Job.
+	EnvLLMAPIKey = "LANGFLIX_LLM_API_KEY"
+	// EnvFont (runner-local, never set by the operator) is a font file that can draw Korean, used when
+	// --font is not given, before fontconfig is asked.
+	EnvFont = "LANGFLIX_FONT"
+)
+
+// Paths inside the runner container.
+const (
+	// StorageRoot is where the operator mounts a task's storage volume and what it passes as
+	// --storage-root (cleanup: --root). Paths the runner reports below it are relative to the volume.
+	StorageRoot = "/data"
+	// DefaultTerminationLog is the container's terminationMessagePath, Kubernetes' default.
+	DefaultTerminationLog = "/dev/termination-log"
+)
+
+// EnvVar is one environment variable of the runner container: a plain Value, or the key of a Secret in
+// the task's namespace. The operator turns it into a corev1.EnvVar.
+type EnvVar struct {
+	Name  string
+	Value string
+	// SecretKeyRef, when set, takes the value from this Secret key instead of Value.
+	SecretKeyRef *tasksv1.SecretKeyRef
+}
+
+// TaskRef names the task object a run belongs to.
+type TaskRef struct {
+	Kind, Name, Namespace string
+}
+
+// Env is the environment that tells the runner its task.
+func (r TaskRef) Env() []EnvVar {
+	return []EnvVar{
+		{Name: EnvTaskKind, Value: r.Kind},
+		{Name: EnvTaskName, Value: r.Name},
+		{Name: EnvTaskNamespace, Value: r.Namespace},
+	}
+}
+
+// TaskRefFromEnv reads the task reference from the environment (getenv is os.Getenv in the runner). ok
+// is false when the runner does not run as part of a task.
+func TaskRefFromEnv(getenv func(string) string) (ref TaskRef, ok bool) {
+	ref = TaskRef{Kind: getenv(EnvTaskKind), Name: getenv(EnvTaskName), Namespace: getenv(EnvTaskNamespace)}
+	return ref, ref.Name != ""
+}
+
+// Resource is the API resource of the task kinds a runner works for (VideoTask, SlideTask).
+func (r TaskRef) Resource() (schema.GroupVersionResource, error) {
+	switch r.Kind {
+	case tasksv1.KindVideoTask:
+		return tasksv1.GroupVersion.WithResource(tasksv1.ResourceVideoTasks), nil
+	case tasksv1.KindSlideTask:
+		return tasksv1.GroupVersion.WithResource(tasksv1.ResourceSlideTasks), nil
+	}
+	return schema.GroupVersionResource{}, fmt.Errorf("%s=%q: want %s or %s", EnvTaskKind, r.Kind,
+		tasksv1.KindVideoTask, tasksv1.KindSlideTask)
+}
+
+// Validate checks that the reference names a task object the runner can read and update.
+func (r TaskRef) Validate() error {
+	if _, err := r.Resource(); err != nil {
+		return err
+	}
+	if r.Name == "" || r.Namespace == "" {
+		return fmt.Errorf("task name and namespace are required (%s, %s; got %q/%q)", EnvTaskName, EnvTaskNamespace,
+			r.Namespace, r.Name)
+	}
+	return nil
+}

@@ -1,0 +1,176 @@
+package runnerv1alpha1
+
+import (
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+)
+
+// VideoOptions are the options of the runner's video command.
+type VideoOptions struct {
+	TaskOptions
+
+	// Video, Subtitles and TranslationSubtitles are inputs: paths relative to StorageRoot or URLs. An empty
+	// Subtitles means the video's first embedded text subtitle stream.
+	Video, Subtitles, TranslationSubtitles string
+	// Language is the spoken language, TargetLanguage the learners' (ISO 639 codes).
+	Language, TargetLanguage string
+	// MaxExpressions is the most expressions to teach.
+	MaxExpressions int
+	// Level is beginner, intermediate, advanced or mixed.
+	Level string
+	// Include lists expressions that must be taught when they occur.
+	Include []string
+	// Extractor is ExtractorDictionary or ExtractorLLM.
+	Extractor string
+	// LLMEndpoint and LLMModel configure ExtractorLLM.
+	LLMEndpoint, LLMModel string
+	// Outputs to build.
+	EducationalVideo, Combined, Shorts, Slides bool
+	// Repeat is how often the expression clip repeats in the educational video.
+	Repeat int
+	// SubtitleMode is burned into the clips and lesson videos, ShortsSubtitleMode into the shorts:
+	// SubtitleModeDual, SubtitleModeOriginal or SubtitleModeNone.
+	SubtitleMode, ShortsSubtitleMode string
+
+	// RedisURL is the optional result cache. The operator passes it in the environment (EnvRedisURL), never
+	// as an argument: the URL may hold a password.
+	RedisURL string
+	// LLMAPIKeySecret (operator side) is the Secret key the LLM API key comes from; Env renders it as
+	// EnvLLMAPIKey. It is not a flag.
+	LLMAPIKeySecret *tasksv1.SecretKeyRef
+	// LLMAPIKey (runner side) is the key itself, read from EnvLLMAPIKey by ApplyEnv. It is never rendered.
+	LLMAPIKey string
+	// LLMAPIKeyFile (runner-local) is a file holding the key; it wins over EnvLLMAPIKey.
+	LLMAPIKeyFile string
+}
+
+// VideoOptionsFromSpec is how the operator runs the runner for a VideoTask. Fields a stored object always
+// has (the schema defaults them) fall back to the API's defaults, for objects built in Go that bypassed
+// defaulting.
+func VideoOptionsFromSpec(t *tasksv1.VideoTask) VideoOptions {
+	s := t.Spec
+	o := VideoOptions{
+		TaskOptions:          taskOptionsFor(t),
+		Video:                string(s.Source.Video),
+		Subtitles:            string(s.Source.Subtitles),
+		TranslationSubtitles: string(s.Source.TranslationSubtitles),
+		Language:             or(s.Source.Language, tasksv1.DefaultLanguage),
+		TargetLanguage:       or(s.TargetLanguage, tasksv1.DefaultTargetLanguage),
+		MaxExpressions:       int(or(s.Expressions.MaxCount, tasksv1.DefaultMaxCount)),
+		Level:                string(or(s.Expressions.Level, tasksv1.DefaultLevel)),
+		Extractor:            ExtractorFlag(string(or(s.Expressions.Extractor, tasksv1.DefaultExtractor))),
+		EducationalVideo:     boolOr(s.Render.EducationalVideo, tasksv1.DefaultEducationalVideo),
+		Combined:             boolOr(s.Render.CombinedVideo, tasksv1.DefaultCombinedVideo),
+		Shorts:               boolOr(s.Render.Shorts, tasksv1.DefaultShorts),
+		Slides:               boolOr(s.Render.Slides, tasksv1.DefaultSlides),
+		Repeat:               int(or(s.Render.RepeatCount, tasksv1.DefaultRepeatCount)),
+		SubtitleMode:         SubtitleModeFlag(string(or(s.Render.Subtitles, tasksv1.DefaultSubtitles))),
+		ShortsSubtitleMode:   SubtitleModeFlag(string(or(s.Render.ShortsSubtitles, tasksv1.DefaultSubtitles))),
+	}
+	if len(s.Expressions.Include) > 0 {
+		o.Include = append([]string(nil), s.Expressions.Include...)
+	}
+	if llm := s.Expressions.LLM; llm != nil && o.Extractor == ExtractorLLM {
+		o.LLMEndpoint, o.LLMModel = llm.Endpoint, llm.Model
+		if llm.APIKeySecretRef != nil {
+			ref := *llm.APIKeySecretRef
+			o.LLMAPIKeySecret = &ref
+		}
+	}
+	return o
+}
+
+// Args are the runner container's arguments: the command and its flags.
+func (o VideoOptions) Args() []string {
+	a := argsBuilder{CommandVideo}
+	o.TaskOptions.args(&a)
+	a.opt(FlagVideo, o.Video)
+	a.opt(FlagSubtitles, o.Subtitles)
+	a.opt(FlagTranslationSubtitles, o.TranslationSubtitles)
+	a.str(FlagLanguage, o.Language)
+	a.str(FlagTargetLanguage, o.TargetLanguage)
+	a.int(FlagMaxExpressions, o.MaxExpressions)
+	a.str(FlagLevel, o.Level)
+	a.list(FlagInclude, o.Include)
+	a.str(FlagExtractor, o.Extractor)
+	a.opt(FlagLLMEndpoint, o.LLMEndpoint)
+	a.opt(FlagLLMModel, o.LLMModel)
+	a.opt(FlagLLMAPIKeyFile, o.LLMAPIKeyFile)
+	a.bool(FlagEducationalVideo, o.EducationalVideo)
+	a.bool(FlagCombined, o.Combined)
+	a.bool(FlagShorts, o.Shorts)
+	a.bool(FlagSlides, o.Slides)
+	a.int(FlagRepeat, o.Repeat)
+	a.str(FlagSubtitleMode, o.SubtitleMode)
+	a.str(FlagShortsSubtitleMode, o.ShortsSubtitleMode)
+	return a
+}
+
+// Env is the runner container's environment for these options (the task reference aside): the LLM API
+// key by Secret reference and the Redis URL.
+func (o VideoOptions) Env() []EnvVar {
+	var env []EnvVar
+	if o.LLMAPIKeySecret != nil {
+		ref := *o.LLMAPIKeySecret
+		env = append(env, EnvVar{Name: EnvLLMAPIKey, SecretKeyRef: &ref})
+	}
+	if o.RedisURL != "" {
+		env = append(env, EnvVar{Name: EnvRedisURL, Value: o.RedisURL})
+	}
+	return env
+}
+
+// Bind registers the video command's flags on fs, with the API's defaults as flag defaults, so a runner
+// started by hand behaves like a VideoTask that left those fields out.
+func (o *VideoOptions) Bind(fs FlagBinder) {
+	o.TaskOptions.bind(fs)
+	fs.StringVar(&o.Video, FlagVideo, "", "video file (relative to --"+FlagStorageRoot+") or URL")
+	fs.StringVar(&o.Subtitles, FlagSubtitles, "", "subtitle file in the video's language (default: the first text subtitle track of the video)")
+	fs.StringVar(&o.TranslationSubtitles, FlagTranslationSubtitles, "", "subtitle file in the target language, for dialogue translations")
+	fs.StringVar(&o.Language, FlagLanguage, tasksv1.DefaultLanguage, "language of the video's dialogue")
+	fs.StringVar(&o.TargetLanguage, FlagTargetLanguage, tasksv1.DefaultTargetLanguage, "language of the learners (translations); the dictionary extractor has ko only")
+	fs.IntVar(&o.MaxExpressions, FlagMaxExpressions, tasksv1.DefaultMaxCount, "most expressions to teach")
+	fs.StringVar(&o.Level, FlagLevel, string(tasksv1.DefaultLevel), "learner level: beginner, intermediate, advanced or mixed")
+	bindList(fs, &o.Include, FlagInclude, "`expression` that must be taught when it occurs (repeatable)")
+	fs.StringVar(&o.Extractor, FlagExtractor, ExtractorFlag(string(tasksv1.DefaultExtractor)), "how expressions are found: dictionary or llm")
+	fs.StringVar(&o.LLMEndpoint, FlagLLMEndpoint, "", "base URL of an OpenAI-compatible API (--"+FlagExtractor+" llm)")
+	fs.StringVar(&o.LLMModel, FlagLLMModel, "", "LLM model name (--"+FlagExtractor+" llm)")
+	fs.StringVar(&o.LLMAPIKeyFile, FlagLLMAPIKeyFile, "", "file holding the LLM API key (default: env "+EnvLLMAPIKey+")")
+	fs.BoolVar(&o.EducationalVideo, FlagEducationalVideo, tasksv1.DefaultEducationalVideo, "build an educational video per expression")
+	fs.BoolVar(&o.Combined, FlagCombined, tasksv1.DefaultCombinedVideo, "also join the educational videos into one")
+	fs.BoolVar(&o.Shorts, FlagShorts, tasksv1.DefaultShorts, "build a vertical short per expression")
+	fs.BoolVar(&o.Slides, FlagSlides, tasksv1.DefaultSlides, "keep the slide images as outputs")
+	fs.IntVar(&o.Repeat, FlagRepeat, tasksv1.DefaultRepeatCount, "how often the expression clip is repeated")
+	fs.StringVar(&o.SubtitleMode, FlagSubtitleMode, SubtitleModeFlag(string(tasksv1.DefaultSubtitles)),
+		"subtitles burned into clips and lesson videos: dual (dialogue and its translation), original or none")
+	fs.StringVar(&o.ShortsSubtitleMode, FlagShortsSubtitleMode, SubtitleModeFlag(string(tasksv1.DefaultSubtitles)),
+		"subtitles burned into shorts: dual, original or none")
+	fs.StringVar(&o.RedisURL, FlagRedisURL, "", "Redis URL for caching expressions (env "+EnvRedisURL+")")
+}
+
+// ApplyEnv completes parsed flags from the environment (getenv is os.Getenv in the runner): the soft time
+// limit and Redis URL when no flag gave them, and the LLM API key.
+func (o *VideoOptions) ApplyEnv(getenv func(string) string) error {
+	if err := o.TaskOptions.applyEnv(getenv); err != nil {
+		return err
+	}
+	if o.RedisURL == "" {
+		o.RedisURL = getenv(EnvRedisURL)
+	}
+	o.LLMAPIKey = getenv(EnvLLMAPIKey)
+	return nil
+}
+
+func or[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+func boolOr(v *bool, def bool) bool {
+	if v == nil {
+		return def
+	}
+	return *v
+}

@@ -1,0 +1,71 @@
+// Package jobs reads what the operator needs from its Jobs: whether one finished, and how its runner
+// ended (the contract's termination message, or the kubelet's words when there is none).
+package jobs
+
+import (
+	"strings"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
+	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
+)
+
+// Termination is what the operator learned from a finished runner container.
+type Termination struct {
+	ExitCode int32
+	// Message is the parsed termination message (the runner contract's); nil when the runner wrote none
+	// or it was not JSON.
+	Message *runnerv1.TerminationMessage
+	// Raw is the termination message as the kubelet reported it (possibly the log tail), for failure
+	// messages when it was not JSON.
+	Raw string
+}
+
+// TerminationFromPods finds the runner container's terminated state among a Job's pods, preferring the
+// most recently finished one.
+func TerminationFromPods(pods []corev1.Pod) *Termination {
+	var best *corev1.ContainerStateTerminated
+	for i := range pods {
+		for _, cs := range pods[i].Status.ContainerStatuses {
+			if cs.Name != runnerpod.ContainerName || cs.State.Terminated == nil {
+				continue
+			}
+			t := cs.State.Terminated
+			if best == nil || t.FinishedAt.After(best.FinishedAt.Time) {
+				best = t
+			}
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	out := &Termination{ExitCode: best.ExitCode, Raw: strings.TrimSpace(best.Message)}
+	if msg, err := runnerv1.ParseTerminationMessage(out.Raw); err == nil {
+		msg.Manifest = storageRelative(msg.Manifest)
+		out.Message = msg
+	}
+	return out
+}
+
+// storageRelative turns a path inside the runner's storage mount into a path relative to the storage root,
+// which is what users see in their volume.
+func storageRelative(p string) string {
+	if rest, ok := strings.CutPrefix(p, runnerpod.StorageMountPath+"/"); ok {
+		return rest
+	}
+	return p
+}
+
+// Finished returns the Job's final condition (Complete or Failed), or nil while it runs. The Job
+// controller's interim conditions (SuccessCriteriaMet, FailureTarget) are ignored: pods may still run.
+func Finished(job *batchv1.Job) *batchv1.JobCondition {
+	for i := range job.Status.Conditions {
+		c := &job.Status.Conditions[i]
+		if (c.Type == batchv1.JobComplete || c.Type == batchv1.JobFailed) && c.Status == corev1.ConditionTrue {
+			return c
+		}
+	}
+	return nil
+}

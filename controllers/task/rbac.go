@@ -1,0 +1,16 @@
+package task
+
+// The task controllers' permissions, generated (with the cleanup controller's) into
+// config/rbac/role.yaml by `make manifests`. Least privilege: pods are read only to learn a finished
+// runner's exit; the runner's ServiceAccount and RoleBinding are created but never read or changed, and
+// only the runner ClusterRole may be bound.
+
+// +kubebuilder:rbac:groups=tasks.langflix.io,resources=videotasks;slidetasks,verbs=get;list;watch;patch;delete
+// +kubebuilder:rbac:groups=tasks.langflix.io,resources=videotasks/status;slidetasks/status,verbs=get;patch
+// +kubebuilder:rbac:groups=tasks.langflix.io,resources=videotasks/finalizers;slidetasks/finalizers,verbs=update
+// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch;create;patch;delete;deletecollection
+// +kubebuilder:rbac:groups="",resources=pods,verbs=list
+// +kubebuilder:rbac:groups="",resources=serviceaccounts,verbs=create
+// +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=rolebindings,verbs=create
+// +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=clusterroles,verbs=bind,resourceNames=langflix-runner
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
