@@ -3,7 +3,10 @@ package task
 // The task controllers' permissions, generated (with the cleanup controller's) into
 // config/rbac/role.yaml by `make manifests`. Least privilege: pods are read only to learn a finished
 // runner's exit; the runner's ServiceAccount and RoleBinding are created but never read or changed, and
-// only the runner ClusterRole may be bound.
+// only the runner ClusterRole may be bound. One Secret per task namespace is written, the operator's copy of
+// the runner cache's Redis URL (runnerpod.EnsureCacheSecret; by server-side apply, which checks create and
+// patch against that name), and no Secret there is ever read. Reading the cache Secret in the operator's own
+// namespace is a Role of the installation (config/rbac/cache_secret_role.yaml), not part of this role.
 
 // +kubebuilder:rbac:groups=tasks.langflix.io,resources=videotasks;slidetasks,verbs=get;list;watch;patch;delete
 // +kubebuilder:rbac:groups=tasks.langflix.io,resources=videotasks/status;slidetasks/status,verbs=get;patch
@@ -14,3 +17,4 @@ package task
 // +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=rolebindings,verbs=create
 // +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=clusterroles,verbs=bind,resourceNames=langflix-runner
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=create;patch,resourceNames=langflix-runner-cache

@@ -188,6 +188,9 @@ func (r *Reconciler) act(ctx context.Context, task tasksv1.Task, obs taskObserva
 			return conditions.Step(tasksv1.ReasonRunnerAccessFailed, err)
 		}
 	}
+	if err := runnerpod.EnsureCacheSecret(ctx, r.Client, r.APIReader, task.GetNamespace(), r.Runner); err != nil {
+		return conditions.Step(tasksv1.ReasonRunnerAccessFailed, err)
+	}
 	job := jobForTask(task, r.Kind, plan.status.Attempts, r.Runner)
 	if err := r.Client.Create(ctx, job); err != nil {
 		if apierrors.IsAlreadyExists(err) {
