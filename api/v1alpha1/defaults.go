@@ -26,6 +26,9 @@ const (
 	DefaultEducationalVideo = EducationalVideoPerExpression
 	DefaultShorts           = ShortsNone
 	DefaultSlideImages      = SlideImagesPNG
+	// DefaultSubtitles is what the clips and lesson videos (spec.render.subtitles) and the shorts
+	// (spec.render.shortsSubtitles) get burned in.
+	DefaultSubtitles = SubtitleDual
 
 	// Slide defaults (SlideTask).
 	DefaultSlideFormat          = SlideFormatPNG

@@ -30,6 +30,8 @@ func TestSchemaDefaultsAreTheGoDefaults(t *testing.T) {
 		{"videotasks", "render.shorts", string(tasksv1.DefaultShorts)},
 		{"videotasks", "render.slides", string(tasksv1.DefaultSlideImages)},
 		{"videotasks", "render.repeatCount", tasksv1.DefaultRepeatCount},
+		{"videotasks", "render.subtitles", string(tasksv1.DefaultSubtitles)},
+		{"videotasks", "render.shortsSubtitles", string(tasksv1.DefaultSubtitles)},
 		{"slidetasks", "format", string(tasksv1.DefaultSlideFormat)},
 		{"slidetasks", "size.width", tasksv1.DefaultSlideWidth},
 		{"slidetasks", "size.height", tasksv1.DefaultSlideHeight},

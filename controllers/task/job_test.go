@@ -25,6 +25,7 @@ func TestJobForVideoTask(t *testing.T) {
 		LLM("http://llm.internal:8000/v1", "qwen2.5-7b").APIKeySecret("llm-credentials", "api-key").
 		EducationalVideo(tasksv1.EducationalVideoPerExpressionAndCombined).Shorts(tasksv1.ShortsVertical).
 		SlideImages(tasksv1.SlideImagesNone).
+		SubtitleModes(tasksv1.SubtitleOriginal, ""). // shorts left unset: the API's default, Dual
 		TimeLimits(1200, 2730).
 		Obj())
 	cfg := testRunner
@@ -91,6 +92,8 @@ func TestJobForVideoTask(t *testing.T) {
 							flag(runnerv1.FlagShorts, "true"),
 							flag(runnerv1.FlagSlides, "false"),
 							flag(runnerv1.FlagRepeat, "3"),
+							flag(runnerv1.FlagSubtitleMode, runnerv1.SubtitleModeOriginal),
+							flag(runnerv1.FlagShortsSubtitleMode, runnerv1.SubtitleModeDual),
 						},
 						Env: []corev1.EnvVar{
 							{Name: "HOME", Value: "/tmp"},

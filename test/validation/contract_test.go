@@ -93,6 +93,11 @@ var _ = Describe("What the API admits, the runner accepts", func() {
 			SlideImages(tasksv1alpha1.SlideImagesNone).Obj(), "", ""),
 		Entry("repeat 10 and every output on", vt().RepeatCount(10).EducationalVideo(tasksv1alpha1.EducationalVideoPerExpressionAndCombined).
 			Shorts(tasksv1alpha1.ShortsVertical).Obj(), "", ""),
+		Entry("subtitles Original, shorts None", vt().Shorts(tasksv1alpha1.ShortsVertical).
+			SubtitleModes(tasksv1alpha1.SubtitleOriginal, tasksv1alpha1.SubtitleNone).Obj(), "", ""),
+		Entry("subtitles None, shorts Original", vt().Shorts(tasksv1alpha1.ShortsVertical).
+			SubtitleModes(tasksv1alpha1.SubtitleNone, tasksv1alpha1.SubtitleOriginal).Obj(), "", ""),
+		Entry("subtitles Dual given explicitly", vt().SubtitleModes(tasksv1alpha1.SubtitleDual, tasksv1alpha1.SubtitleDual).Obj(), "", ""),
 		Entry("unicode, '=' and spaces in include phrases and paths",
 			vt().Include("어색한 분위기를 깨다", "a = b", " spaced ", "--looks-like-a-flag").Video("in put/ep=1.mkv").Obj(), "", ""),
 		Entry("Dictionary with ko-KR", vt().TargetLanguage("ko-KR").Obj(), "", ""),

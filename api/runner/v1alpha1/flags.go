@@ -47,6 +47,8 @@ const (
 	FlagShorts               = "shorts"
 	FlagSlides               = "slides"
 	FlagRepeat               = "repeat"
+	FlagSubtitleMode         = "subtitle-mode"
+	FlagShortsSubtitleMode   = "shorts-subtitle-mode"
 	FlagRedisURL             = "redis-url"
 
 	// slides
@@ -100,6 +102,16 @@ const (
 	FormatPNG = "png"
 	FormatMP4 = "mp4"
 )
+
+// Values of --subtitle-mode and --shorts-subtitle-mode: the API's SubtitleMode in lower case.
+const (
+	SubtitleModeDual     = "dual"
+	SubtitleModeOriginal = "original"
+	SubtitleModeNone     = "none"
+)
+
+// SubtitleModeFlag is the --subtitle-mode value of an API subtitle mode.
+func SubtitleModeFlag(m string) string { return strings.ToLower(m) }
 
 // FlagBinder is what Bind registers flags on. Both *pflag.FlagSet (the runner's cobra commands) and the
 // standard library's *flag.FlagSet satisfy it. Repeatable flags go through Func, which both provide with

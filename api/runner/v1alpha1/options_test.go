@@ -94,6 +94,7 @@ func TestVideoOptionsRoundTrip(t *testing.T) {
 		"every output off": {task: base().EducationalVideo(tasksv1.EducationalVideoNone).Shorts(tasksv1.ShortsNone).SlideImages(tasksv1.SlideImagesNone).Obj()},
 		"every output on": {task: base().EducationalVideo(tasksv1.EducationalVideoPerExpressionAndCombined).
 			Shorts(tasksv1.ShortsVertical).SlideImages(tasksv1.SlideImagesPNG).RepeatCount(10).Obj()},
+		"subtitle modes": {task: base().Shorts(tasksv1.ShortsVertical).SubtitleModes(tasksv1.SubtitleNone, tasksv1.SubtitleOriginal).Obj()},
 		"maximum count, advanced, longest limits": {task: base().MaxCount(50).Level(tasksv1.LevelAdvanced).TimeLimits(86399, 86400).Obj()},
 		"llm on with key": {
 			task:    base().Extractor(tasksv1.ExtractorLLM).LLM("https://llm.example/v1?a=b&c=d", "gpt-4o-mini").APIKeySecret("llm", "key").TargetLanguage("ja").Obj(),
@@ -146,6 +147,7 @@ func TestVideoOptionsRoundTripEveryField(t *testing.T) {
 		MaxExpressions: 7, Level: "beginner", Include: []string{"x", "y"}, Extractor: "llm",
 		LLMEndpoint: "http://127.0.0.1/v1", LLMModel: "m", LLMAPIKeyFile: "/secrets/key",
 		EducationalVideo: false, Combined: true, Shorts: true, Slides: false, Repeat: 2,
+		SubtitleMode: "original", ShortsSubtitleMode: "none",
 	}
 	// The Redis URL and the cache scope reach the runner from the environment the operator builds by Secret
 	// reference (TestVideoOptionsRoundTrip), never from the options' own rendering.

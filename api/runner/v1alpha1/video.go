@@ -27,6 +27,9 @@ type VideoOptions struct {
 	EducationalVideo, Combined, Shorts, Slides bool
 	// Repeat is how often the expression clip repeats in the educational video.
 	Repeat int
+	// SubtitleMode is burned into the clips and lesson videos, ShortsSubtitleMode into the shorts:
+	// SubtitleModeDual, SubtitleModeOriginal or SubtitleModeNone.
+	SubtitleMode, ShortsSubtitleMode string
 
 	// RedisURL (runner side) is the optional result cache, from --redis-url or EnvRedisURL. Env never renders
 	// it: the operator gives the runner the URL by Secret reference only (the URL may hold a password).
@@ -62,6 +65,8 @@ func VideoOptionsFromSpec(t *tasksv1.VideoTask) VideoOptions {
 		Shorts:               ShortsFlag(s.Render.Shorts),
 		Slides:               SlidesFlag(s.Render.Slides),
 		Repeat:               int(s.Render.RepeatCount),
+		SubtitleMode:         SubtitleModeFlag(string(s.Render.Subtitles)),
+		ShortsSubtitleMode:   SubtitleModeFlag(string(s.Render.ShortsSubtitles)),
 	}
 	if len(s.Expressions.Include) > 0 {
 		o.Include = append([]string(nil), s.Expressions.Include...)
@@ -109,6 +114,8 @@ func (o VideoOptions) Args() []string {
 	a.bool(FlagShorts, o.Shorts)
 	a.bool(FlagSlides, o.Slides)
 	a.int(FlagRepeat, o.Repeat)
+	a.str(FlagSubtitleMode, o.SubtitleMode)
+	a.str(FlagShortsSubtitleMode, o.ShortsSubtitleMode)
 	return a
 }
 
@@ -145,6 +152,10 @@ func (o *VideoOptions) Bind(fs FlagBinder) {
 	fs.BoolVar(&o.Shorts, FlagShorts, ShortsFlag(tasksv1.DefaultShorts), "build a vertical short per expression")
 	fs.BoolVar(&o.Slides, FlagSlides, SlidesFlag(tasksv1.DefaultSlideImages), "keep the slide images as outputs")
 	fs.IntVar(&o.Repeat, FlagRepeat, tasksv1.DefaultRepeatCount, "how often the expression clip is repeated")
+	fs.StringVar(&o.SubtitleMode, FlagSubtitleMode, SubtitleModeFlag(string(tasksv1.DefaultSubtitles)),
+		"subtitles burned into clips and lesson videos: dual (dialogue and its translation), original or none")
+	fs.StringVar(&o.ShortsSubtitleMode, FlagShortsSubtitleMode, SubtitleModeFlag(string(tasksv1.DefaultSubtitles)),
+		"subtitles burned into shorts: dual, original or none")
 	fs.StringVar(&o.RedisURL, FlagRedisURL, "", "Redis URL for caching expressions (env "+EnvRedisURL+")")
 }
 
