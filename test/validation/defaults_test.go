@@ -87,6 +87,8 @@ var _ = Describe("Defaults", func() {
 			Shorts:           tasksv1alpha1.ShortsNone,
 			Slides:           tasksv1alpha1.SlideImagesPNG,
 			RepeatCount:      3,
+			Subtitles:        tasksv1alpha1.SubtitleDual,
+			ShortsSubtitles:  tasksv1alpha1.SubtitleDual,
 		}))
 		Expect(spec.Suspend).To(HaveValue(BeFalse()))
 

@@ -346,7 +346,7 @@ func TestTaskRefEnv(t *testing.T) {
 func TestDecodeSlideTaskIgnoresUnknownFields(t *testing.T) {
 	data := `{"apiVersion":"tasks.langflix.io/v1alpha1","kind":"SlideTask","metadata":{"name":"s"},
 		"spec":{"slides":[{"expression":"break the ice","translation":"어색한 분위기를 깨다","pronunciation":"added later"}],
-		"format":"png","futureField":{"x":1}}}`
+		"format":"PNG","futureField":{"x":1}}}`
 	task, err := runnerv1.DecodeSlideTask([]byte(data))
 	if err != nil {
 		t.Fatalf("a field the runner does not know yet must not break it: %v", err)
