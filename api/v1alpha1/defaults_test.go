@@ -135,3 +135,26 @@ func property(t *testing.T, schema map[string]any, path string) map[string]any {
 	}
 	return cur
 }
+
+// Defaults are written once, on the field they belong to. An object that groups defaulted fields defaults
+// to {} (so the API server applies its fields' defaults when it is absent) and never repeats them: a
+// default like {soft: "25m", hard: "30m"} would be a second copy that can drift from the fields' own.
+func TestObjectDefaultsAreEmpty(t *testing.T) {
+	var walk func(crd, path string, s map[string]any)
+	walk = func(crd, path string, s map[string]any) {
+		if def, ok := s["default"]; ok && s["type"] == "object" {
+			if m, _ := def.(map[string]any); len(m) != 0 {
+				t.Errorf("%s %s defaults to %v: an object's default must be {} and its fields carry their own", crd, path, def)
+			}
+		}
+		props, _ := s["properties"].(map[string]any)
+		for name, p := range props {
+			if child, ok := p.(map[string]any); ok {
+				walk(crd, path+"."+name, child)
+			}
+		}
+	}
+	for _, crd := range []string{"videotasks", "slidetasks", "cleanuppolicies"} {
+		walk(crd, "spec", loadSpecSchema(t, crd))
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -153,4 +154,43 @@ var _ = Describe("config/samples", func() {
 			expectSecretKeysExist(ctx, namespace, objs)
 		})
 	}
+})
+
+// readmeExamples returns the YAML blocks of README.md that hold tasks.langflix.io objects.
+func readmeExamples() ([]string, error) {
+	root, err := testutil.ModuleRoot()
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		return nil, err
+	}
+	var blocks []string
+	for _, part := range strings.Split(string(data), "```yaml\n")[1:] {
+		block, _, _ := strings.Cut(part, "```")
+		if strings.Contains(block, "apiVersion: "+tasksv1alpha1.GroupVersion.Group+"/") {
+			blocks = append(blocks, block)
+		}
+	}
+	if len(blocks) == 0 {
+		return nil, errors.New("README.md has no tasks.langflix.io YAML example")
+	}
+	return blocks, nil
+}
+
+var _ = Describe("README.md", func() {
+	It("has examples the API server accepts with strict field validation", func(ctx context.Context) {
+		blocks, err := readmeExamples()
+		Expect(err).NotTo(HaveOccurred())
+		namespace := newNamespace(ctx, "readme-")
+		for i, block := range blocks {
+			obj := &unstructured.Unstructured{}
+			Expect(yaml.Unmarshal([]byte(block), &obj.Object)).To(Succeed(), "README example %d", i+1)
+			obj.SetNamespace(namespace)
+			// Strict turns a misspelt or removed field into an error instead of a silent drop.
+			Expect(k8sClient.Create(ctx, obj, client.FieldValidation(metav1.FieldValidationStrict))).
+				To(Succeed(), "README example %d: %s/%s", i+1, obj.GetKind(), obj.GetName())
+		}
+	})
 })
