@@ -243,9 +243,10 @@ type TaskResult struct {
 	// +kubebuilder:validation:Minimum=0
 	// +optional
 	Expressions *int32 `json:"expressions,omitempty"`
-	// manifest is the path of manifest.json relative to the storage root (or its URL).
+	// manifest is the path of manifest.json relative to the storage root (or its URL). It is the output
+	// folder (up to 2048 characters) plus the file name, within the runner's 4096-byte termination message.
 	// +kubebuilder:validation:MinLength=1
-	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:MaxLength=4096
 	// +optional
 	Manifest string `json:"manifest,omitempty"`
 	// outputs counts the files produced, one entry per kind that has any.
