@@ -1,10 +1,14 @@
 package runnerv1alpha1_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+	"github.com/langflix/langflix-operator/test/testutil"
 )
 
 // The runner's flags take lower-case words; the API's enums are CamelCase. Every API value must map onto a
@@ -53,5 +57,27 @@ func TestAPIEnumsMapOntoFlagValues(t *testing.T) {
 	}
 	if !runnerv1.DryRunFlag(tasksv1.CleanupDryRun) || runnerv1.DryRunFlag(tasksv1.CleanupDelete) {
 		t.Error("DryRunFlag does not follow spec.mode")
+	}
+}
+
+// spec.timeLimits.softSeconds equal to hardSeconds turns the graceful stop off: the runner gets no soft
+// limit, and the hard limit ends the attempt.
+func TestSoftLimitEqualToHardIsNoSoftLimit(t *testing.T) {
+	for _, tc := range []struct {
+		soft, hard int32
+		want       time.Duration
+	}{
+		{1500, 1800, 25 * time.Minute},
+		{1, 2, time.Second},
+		{10, 10, 0},
+	} {
+		task := testutil.MakeVideoTask("t", "n").TimeLimits(tc.soft, tc.hard).Obj()
+		o := runnerv1.VideoOptionsFromSpec(task)
+		if o.SoftTimeLimit != tc.want {
+			t.Errorf("soft %ds, hard %ds: the runner's soft limit is %s, want %s", tc.soft, tc.hard, o.SoftTimeLimit, tc.want)
+		}
+		if tc.want == 0 && slices.ContainsFunc(o.Args(), func(a string) bool { return strings.HasPrefix(a, "--"+runnerv1.FlagSoftTimeLimit) }) {
+			t.Errorf("soft %ds, hard %ds: args %q carry a soft limit", tc.soft, tc.hard, o.Args())
+		}
 	}
 }
