@@ -133,9 +133,9 @@ spec:
     maxCount: 3
     include: ["kindred spirit", "as long as I can remember", "sit still"]
   render:
-    educationalVideo: true
-    slides: true
-    shorts: false
+    educationalVideo: PerExpression
+    slides: PNG
+    shorts: None
     subtitles: Dual   # the dialogue burned in, the expression in gold, its Korean translation below
 ---
 apiVersion: tasks.langflix.io/v1alpha1
@@ -147,7 +147,7 @@ spec:
   storage:
     persistentVolumeClaim: {claimName: $CLAIM}
   output: $SLIDE_OUT
-  format: png
+  format: PNG
   size: {width: 1280, height: 720}
   content:
     title: 오늘의 표현
@@ -182,12 +182,12 @@ done
 [[ -n "$cronjob" ]] || die "the operator did not create the CronJob of $POLICY (kubectl logs -n $RELEASE_NS deploy/$RELEASE)"
 kubectl -n "$NS" create job "demo-cleanup-$(date +%s)" --from=cronjob/"$cronjob"
 
-# status_line prints "<video phase>|<slide phase>|<cleanup job>|<cleanup succeeded>".
+# status_line prints "<video phase>|<slide phase>|<cleanup job>|<cleanup outcome>".
 status_line() {
   printf '%s|%s|%s\n' \
     "$(kubectl -n "$NS" get videotask "$VIDEO_TASK" -o jsonpath='{.status.phase}')" \
     "$(kubectl -n "$NS" get slidetask "$SLIDE_TASK" -o jsonpath='{.status.phase}')" \
-    "$(kubectl -n "$NS" get cleanuppolicy "$POLICY" -o jsonpath='{.status.lastRun.jobName}|{.status.lastRun.succeeded}')"
+    "$(kubectl -n "$NS" get cleanuppolicy "$POLICY" -o jsonpath='{.status.lastRun.jobName}|{.status.lastRun.outcome}')"
 }
 finished() { [[ "$1" == Succeeded || "$1" == Failed ]]; }
 
@@ -242,7 +242,7 @@ report_failure() {
 failed=false
 [[ "$video_phase" == Succeeded ]] || { report_failure videotask "$VIDEO_TASK"; failed=true; }
 [[ "$slide_phase" == Succeeded ]] || { report_failure slidetask "$SLIDE_TASK"; failed=true; }
-if [[ "$cleanup_ok" != true ]]; then
+if [[ "$cleanup_ok" != Succeeded ]]; then
   echo
   echo "cleanup $cleanup_job failed: $(kubectl -n "$NS" get cleanuppolicy "$POLICY" -o jsonpath='{.status.lastRun.message}')"
   kubectl -n "$NS" get events --field-selector "involvedObject.uid=$(kubectl -n "$NS" get cleanuppolicy "$POLICY" -o jsonpath='{.metadata.uid}')" \

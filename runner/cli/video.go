@@ -57,7 +57,7 @@ func (a *app) runVideo(cmd *cobra.Command, o *runnerv1.VideoOptions) error {
 // ValidateVideo checks video options the way the video command does before it touches any input, so that
 // a test can show that whatever the VideoTask schema admits, the runner accepts.
 func ValidateVideo(o runnerv1.VideoOptions) error {
-	if !slices.Contains(tasksv1.ExpressionLevels, tasksv1.ExpressionLevel(strings.ToLower(o.Level))) {
+	if !slices.ContainsFunc(tasksv1.ExpressionLevels, func(l tasksv1.ExpressionLevel) bool { return runnerv1.LevelFlag(l) == strings.ToLower(o.Level) }) {
 		return failure.Invalid("--%s %q: want beginner, intermediate, advanced or mixed", runnerv1.FlagLevel, o.Level)
 	}
 	if o.MaxExpressions < 1 || o.MaxExpressions > tasksv1.MaxMaxCount {
