@@ -1,7 +1,6 @@
 package task
 
 import (
-	"math"
 	"strconv"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -48,7 +47,7 @@ func jobForTask(task tasksv1.Task, kind string, attempt int32, cfg runnerpod.Con
 		Spec: batchv1.JobSpec{
 			// Retries are the operator's: each attempt is its own Job, so the Job itself never retries.
 			BackoffLimit:          ptr.To[int32](0),
-			ActiveDeadlineSeconds: ptr.To(hardLimitSeconds(tmpl.TimeLimits)),
+			ActiveDeadlineSeconds: ptr.To(int64(tmpl.TimeLimits.HardSeconds)),
 			Suspend:               ptr.To(tmpl.IsSuspended()),
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: labels},
@@ -58,9 +57,4 @@ func jobForTask(task tasksv1.Task, kind string, attempt int32, cfg runnerpod.Con
 	}
 	naming.SetControllerReference(task, kind, job)
 	return job
-}
-
-// hardLimitSeconds rounds the hard limit up to whole seconds, at least one.
-func hardLimitSeconds(limits tasksv1.TimeLimits) int64 {
-	return int64(math.Max(1, math.Ceil(limits.HardOrDefault().Seconds())))
 }

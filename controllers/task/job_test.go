@@ -23,8 +23,10 @@ func TestJobForVideoTask(t *testing.T) {
 		TranslationSubtitles("input/episode.ko.srt").
 		Include("break the ice", "call it a day").
 		LLM("http://llm.internal:8000/v1", "qwen2.5-7b").APIKeySecret("llm-credentials", "api-key").
-		CombinedVideo(true).Shorts(true).KeepSlides(false).
-		SoftHard("20m", "45m30s").
+		EducationalVideo(tasksv1.EducationalVideoPerExpressionAndCombined).Shorts(tasksv1.ShortsVertical).
+		SlideImages(tasksv1.SlideImagesNone).
+		SubtitleModes(tasksv1.SubtitleOriginal, ""). // shorts left unset: the API's default, Dual
+		TimeLimits(1200, 2730).
 		Obj())
 	cfg := testRunner
 	cfg.Cache = runnerpod.CacheConfig{SecretName: "redis", SecretKey: "url", Mode: runnerpod.CacheSecretCopy, OperatorNamespace: "langflix-system"}
@@ -90,6 +92,8 @@ func TestJobForVideoTask(t *testing.T) {
 							flag(runnerv1.FlagShorts, "true"),
 							flag(runnerv1.FlagSlides, "false"),
 							flag(runnerv1.FlagRepeat, "3"),
+							flag(runnerv1.FlagSubtitleMode, runnerv1.SubtitleModeOriginal),
+							flag(runnerv1.FlagShortsSubtitleMode, runnerv1.SubtitleModeDual),
 						},
 						Env: []corev1.EnvVar{
 							{Name: "HOME", Value: "/tmp"},
@@ -184,11 +188,11 @@ func TestJobForTaskVariations(t *testing.T) {
 			},
 		},
 		{
-			name: "hard limit rounds up to whole seconds",
-			task: stored(videoTaskBuilder().SoftHard("500ms", "1500ms").Obj()),
+			name: "time limits in seconds",
+			task: stored(videoTaskBuilder().TimeLimits(1, 2).Obj()),
 			check: func(t *testing.T, job *batchv1.Job) {
 				diffField(t, "activeDeadlineSeconds", ptr.To[int64](2), job.Spec.ActiveDeadlineSeconds)
-				assertHasArg(t, job.Spec.Template.Spec.Containers[0].Args, flag(runnerv1.FlagSoftTimeLimit, "500ms"))
+				assertHasArg(t, job.Spec.Template.Spec.Containers[0].Args, flag(runnerv1.FlagSoftTimeLimit, "1s"))
 			},
 		},
 		{
@@ -250,7 +254,7 @@ func TestJobForTaskVariations(t *testing.T) {
 				second.Expression, second.Translation = "call it a day", "하루 일을 끝내다"
 				s.Spec.Slides = []tasksv1.SlideContent{*s.Spec.Content, second}
 				s.Spec.Content = nil
-				s.Spec.Format, s.Spec.Audio, s.Spec.DurationSeconds = tasksv1.SlideFormatMP4, true, 8
+				s.Spec.Format, s.Spec.Audio, s.Spec.DurationSeconds = tasksv1.SlideFormatMP4, tasksv1.SlideAudioExpression, 8
 				return s
 			}()),
 			check: func(t *testing.T, job *batchv1.Job) {

@@ -159,7 +159,8 @@ func planFinishedJob(plan *taskPlan, st *tasksv1.TaskStatus, tmpl *tasksv1.TaskT
 		return
 	}
 
-	maxRetries := tmpl.Retry.MaxRetriesOrDefault()
+	// The schema defaults maxRetries; an object that bypassed defaulting gets no retry rather than a guess.
+	maxRetries := ptr.Deref(tmpl.Retry.MaxRetries, 0)
 	if !outcome.retryable || st.Attempts > maxRetries {
 		reason, message := outcome.reason, outcome.message
 		if outcome.retryable {
@@ -199,7 +200,7 @@ func planFinishedJob(plan *taskPlan, st *tasksv1.TaskStatus, tmpl *tasksv1.TaskT
 
 // retryDelay is the backoff before the retry that follows attempt n (1-based): base * 2^(n-1), capped.
 func retryDelay(p tasksv1.RetryPolicy, attempt int32) time.Duration {
-	delay, limit := p.BackoffOrDefault()
+	delay, limit := time.Duration(p.BackoffBaseSeconds)*time.Second, time.Duration(p.BackoffCapSeconds)*time.Second
 	for i := int32(1); i < attempt && delay < limit; i++ {
 		delay *= 2
 	}
@@ -255,7 +256,7 @@ func classifyAttempt(job *batchv1.Job, cond *batchv1.JobCondition, term *jobs.Te
 	if cond.Type == batchv1.JobComplete {
 		message := "completed"
 		if result != nil {
-			message = fmt.Sprintf("completed: %d expressions, manifest %s", result.Expressions, result.Manifest)
+			message = fmt.Sprintf("completed: %d expressions, manifest %s", ptr.Deref(result.Expressions, 0), result.Manifest)
 		}
 		return attemptOutcome{succeeded: true, reason: tasksv1.ReasonCompleted, message: message, result: result}
 	}
@@ -269,7 +270,7 @@ func classifyAttempt(job *batchv1.Job, cond *batchv1.JobCondition, term *jobs.Te
 		return attemptOutcome{reason: tasksv1.ReasonInvalidInput, message: message, result: result}
 	case term != nil && (term.ExitCode == runnerv1.ExitSoftTimeLimit || (msg != nil && msg.Reason == runnerv1.ReasonSoftTimeLimitExceeded)):
 		if result != nil {
-			result.Partial = true
+			result.Completeness = tasksv1.ResultPartial
 		}
 		return attemptOutcome{reason: tasksv1.ReasonSoftTimeLimitExceeded, message: message, result: result}
 	}
@@ -280,9 +281,12 @@ func resultFrom(msg *runnerv1.TerminationMessage) *tasksv1.TaskResult {
 	if msg == nil || (msg.Manifest == "" && msg.Expressions == 0 && msg.Outputs == nil) {
 		return nil
 	}
-	r := &tasksv1.TaskResult{Expressions: msg.Expressions, Manifest: msg.Manifest, Partial: msg.Partial}
+	r := &tasksv1.TaskResult{Expressions: ptr.To(msg.Expressions), Manifest: msg.Manifest, Completeness: tasksv1.ResultComplete}
+	if msg.Partial {
+		r.Completeness = tasksv1.ResultPartial
+	}
 	if msg.Outputs != nil {
-		r.Outputs = msg.Outputs.Map()
+		r.Outputs = msg.Outputs.Counts()
 	}
 	return r
 }

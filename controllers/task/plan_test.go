@@ -51,9 +51,9 @@ func summarize(p taskPlan) planSummary {
 // planTestTask is the task of the planTask table: generation 3, three retries 60s apart (capped at 10m), and
 // a progress report the plan must never carry.
 func planTestTask(st tasksv1.TaskStatus, edits ...func(*tasksv1.VideoTask)) *tasksv1.VideoTask {
-	task := stored(videoTaskBuilder().Retries(3).Backoff("60s", "10m").Obj())
+	task := stored(videoTaskBuilder().Retries(3).Backoff(60, 600).Obj())
 	task.Generation = 3
-	st.Progress = &tasksv1.TaskProgress{Current: 2, Total: 5, Percent: 40, Stage: "clips"}
+	st.Progress = &tasksv1.TaskProgress{Current: ptr.To[int64](2), Total: ptr.To[int64](5), Percent: ptr.To[int32](40), Stage: "clips"}
 	task.Status = st
 	for _, e := range edits {
 		e(task)
@@ -150,8 +150,9 @@ func TestPlanTask(t *testing.T) {
 			obs:  taskObservation{attempt: 1, job: job(1, jobComplete(t0.Add(-5*time.Second))), termination: terminated(0, successMessage)},
 			want: planSummary{Phase: tasksv1.TaskSucceeded, Reason: tasksv1.ReasonCompleted, Attempts: 1, JobName: "episode-1-vt-1",
 				StartTime: running.StartTime, CompletionTime: at(-5 * time.Second),
-				Result: &tasksv1.TaskResult{Expressions: 3, Manifest: "lessons/episode-1/manifest.json",
-					Outputs: map[string]int32{"clips": 0, "slides": 3, "videos": 3, "shorts": 0}},
+				Result: &tasksv1.TaskResult{Expressions: ptr.To[int32](3), Manifest: "lessons/episode-1/manifest.json",
+					Outputs:      []tasksv1.OutputCount{{Kind: tasksv1.OutputSlides, Count: 3}, {Kind: tasksv1.OutputVideos, Count: 3}},
+					Completeness: tasksv1.ResultComplete},
 				Conditions: map[string]metav1.ConditionStatus{tasksv1.ConditionSuspended: "False", tasksv1.ConditionRunning: "False", tasksv1.ConditionSucceeded: "True"}},
 		},
 		{
@@ -193,8 +194,9 @@ func TestPlanTask(t *testing.T) {
 			obs:  taskObservation{attempt: 1, job: job(1, jobFailed(t0.Add(-time.Second), batchv1.JobReasonBackoffLimitExceeded, "")), termination: terminated(3, partialMessage)},
 			want: planSummary{Phase: tasksv1.TaskFailed, Reason: tasksv1.ReasonSoftTimeLimitExceeded, Attempts: 1, JobName: "episode-1-vt-1",
 				StartTime: running.StartTime, CompletionTime: at(-time.Second),
-				Result: &tasksv1.TaskResult{Expressions: 2, Manifest: "lessons/episode-1/manifest.json",
-					Outputs: map[string]int32{"clips": 0, "slides": 0, "videos": 2, "shorts": 0}, Partial: true},
+				Result: &tasksv1.TaskResult{Expressions: ptr.To[int32](2), Manifest: "lessons/episode-1/manifest.json",
+					Outputs:      []tasksv1.OutputCount{{Kind: tasksv1.OutputVideos, Count: 2}},
+					Completeness: tasksv1.ResultPartial},
 				Conditions: map[string]metav1.ConditionStatus{tasksv1.ConditionSuspended: "False", tasksv1.ConditionRunning: "False", tasksv1.ConditionFailed: "True"}},
 		},
 		{
@@ -288,8 +290,9 @@ func TestPlanTask(t *testing.T) {
 			obs:  taskObservation{attempt: 1, job: job(1, jobComplete(t0.Add(-time.Second))), termination: terminated(0, successMessage)},
 			want: planSummary{Phase: tasksv1.TaskSucceeded, Reason: tasksv1.ReasonCompleted, Attempts: 1, JobName: "episode-1-vt-1",
 				StartTime: running.StartTime, CompletionTime: at(-time.Second),
-				Result: &tasksv1.TaskResult{Expressions: 3, Manifest: "lessons/episode-1/manifest.json",
-					Outputs: map[string]int32{"clips": 0, "slides": 3, "videos": 3, "shorts": 0}},
+				Result: &tasksv1.TaskResult{Expressions: ptr.To[int32](3), Manifest: "lessons/episode-1/manifest.json",
+					Outputs:      []tasksv1.OutputCount{{Kind: tasksv1.OutputSlides, Count: 3}, {Kind: tasksv1.OutputVideos, Count: 3}},
+					Completeness: tasksv1.ResultComplete},
 				Conditions: map[string]metav1.ConditionStatus{tasksv1.ConditionSuspended: "False", tasksv1.ConditionRunning: "False", tasksv1.ConditionSucceeded: "True"},
 				DeleteTask: true},
 		},
@@ -458,40 +461,32 @@ func TestPlanTaskMessages(t *testing.T) {
 }
 
 func TestRetryDelay(t *testing.T) {
-	policy := func(base, backoffCap string) tasksv1.RetryPolicy {
-		return tasksv1.RetryPolicy{BackoffBase: metav1.Duration{Duration: mustDuration(base)}, BackoffCap: metav1.Duration{Duration: mustDuration(backoffCap)}}
+	policy := func(baseSeconds, capSeconds int32) tasksv1.RetryPolicy {
+		return tasksv1.RetryPolicy{BackoffBaseSeconds: baseSeconds, BackoffCapSeconds: capSeconds}
 	}
 	tests := []struct {
 		policy  tasksv1.RetryPolicy
 		attempt int32
 		want    time.Duration
 	}{
-		{policy("60s", "10m"), 1, 60 * time.Second},
-		{policy("60s", "10m"), 2, 2 * time.Minute},
-		{policy("60s", "10m"), 3, 4 * time.Minute},
-		{policy("60s", "10m"), 4, 8 * time.Minute},
-		{policy("60s", "10m"), 5, 10 * time.Minute},
-		{policy("60s", "10m"), 20, 10 * time.Minute},
-		{policy("1s", "1s"), 1, time.Second},
-		{policy("1s", "1s"), 7, time.Second},
-		{policy("1s", "24h"), 10, 512 * time.Second},
+		{policy(60, 600), 1, 60 * time.Second},
+		{policy(60, 600), 2, 2 * time.Minute},
+		{policy(60, 600), 3, 4 * time.Minute},
+		{policy(60, 600), 4, 8 * time.Minute},
+		{policy(60, 600), 5, 10 * time.Minute},
+		{policy(60, 600), 20, 10 * time.Minute},
+		{policy(1, 1), 1, time.Second},
+		{policy(1, 1), 7, time.Second},
+		{policy(1, 86400), 10, 512 * time.Second},
 		// Doubling stops at the cap, so a huge attempt number cannot overflow.
-		{policy("1ns", "1h"), 1 << 30, time.Hour},
+		{policy(1, 3600), 1 << 30, time.Hour},
 	}
 	for _, tc := range tests {
 		if got := retryDelay(tc.policy, tc.attempt); got != tc.want {
-			t.Errorf("retryDelay(base %s, cap %s, attempt %d) = %s, want %s",
-				tc.policy.BackoffBase.Duration, tc.policy.BackoffCap.Duration, tc.attempt, got, tc.want)
+			t.Errorf("retryDelay(base %ds, cap %ds, attempt %d) = %s, want %s",
+				tc.policy.BackoffBaseSeconds, tc.policy.BackoffCapSeconds, tc.attempt, got, tc.want)
 		}
 	}
-}
-
-func mustDuration(s string) time.Duration {
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		panic(err)
-	}
-	return d
 }
 
 // TestPlanKeepsStatusWhileJobEnds: when the runner's pod ended, the Job controller first counts the pod

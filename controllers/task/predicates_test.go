@@ -24,7 +24,7 @@ func TestTaskUpdates(t *testing.T) {
 		want   bool
 	}{
 		{"runner's progress", func(v *tasksv1.VideoTask) {
-			v.Status.Progress = &tasksv1.TaskProgress{Current: 3, Total: 10, Percent: 30, Stage: "clips"}
+			v.Status.Progress = &tasksv1.TaskProgress{Current: ptr.To[int64](3), Total: ptr.To[int64](10), Percent: ptr.To[int32](30), Stage: "clips"}
 		}, false},
 		{"the operator's own status write", func(v *tasksv1.VideoTask) { v.Status = own }, false},
 		{"a status someone else wrote", func(v *tasksv1.VideoTask) { v.Status = tasksv1.TaskStatus{Phase: tasksv1.TaskQueued} }, true},

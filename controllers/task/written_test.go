@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 )
@@ -34,7 +35,7 @@ func TestWrittenStatuses(t *testing.T) {
 	// The write comes back from the API server: times with whole seconds, the runner's progress beside it.
 	echo := *queued.DeepCopy()
 	echo.StartTime = &metav1.Time{Time: queued.StartTime.Truncate(1e9)}
-	echo.Progress = &tasksv1.TaskProgress{Current: 1, Total: 10}
+	echo.Progress = &tasksv1.TaskProgress{Current: ptr.To[int64](1), Total: ptr.To[int64](10)}
 	if !w.isOwn(caughtUp, echo) {
 		t.Error("the echo of the operator's write is its own")
 	}

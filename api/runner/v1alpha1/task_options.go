@@ -39,11 +39,21 @@ func taskOptionsFor(task tasksv1.Task) TaskOptions {
 		StorageRoot:   StorageRoot,
 		Out:           OutputOf(task),
 		Progress:      ProgressKubernetes,
-		SoftTimeLimit: tmpl.TimeLimits.SoftOrDefault(),
+		SoftTimeLimit: softTimeLimit(tmpl.TimeLimits),
 	}
 }
 
-// OutputOf is where a task's results go: spec.output, or "<namespace>/<name>/" when it is empty.
+// softTimeLimit is the runner's soft time limit for spec.timeLimits: none when it is not below the hard
+// limit, which the API allows to turn the graceful stop off.
+func softTimeLimit(l tasksv1.TimeLimits) time.Duration {
+	if l.SoftSeconds >= l.HardSeconds {
+		return 0
+	}
+	return time.Duration(l.SoftSeconds) * time.Second
+}
+
+// OutputOf is where a task's results go: spec.output, or "<namespace>/<name>/" when it is unset. That
+// default depends on the object's name, which a schema default cannot express, so it lives here.
 func OutputOf(task tasksv1.Task) string {
 	if out := task.GetTemplate().Output; out != "" {
 		return string(out)
