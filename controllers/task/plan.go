@@ -134,7 +134,12 @@ func planActiveJob(plan *taskPlan, st *tasksv1.TaskStatus, job *batchv1.Job, sus
 		setCondition(st, now, tasksv1.ConditionRunning, true, tasksv1.ReasonPodRunning, "")
 		return
 	}
-	setPhase(st, tasksv1.TaskQueued, tasksv1.ReasonJobCreated, fmt.Sprintf("attempt %d is waiting for its pod", st.Attempts))
+	// A task queued when its Job was created keeps that status (and its message, which may name the failure
+	// that caused the attempt) while the pod waits: seeing the Job in the cache is no reason for another
+	// status write.
+	if st.Phase != tasksv1.TaskQueued || st.Reason != tasksv1.ReasonJobCreated {
+		setPhase(st, tasksv1.TaskQueued, tasksv1.ReasonJobCreated, fmt.Sprintf("attempt %d is waiting for its pod", st.Attempts))
+	}
 	setCondition(st, now, tasksv1.ConditionRunning, false, tasksv1.ReasonJobCreated, "")
 }
 

@@ -522,3 +522,30 @@ func queuedStatus(task *tasksv1.VideoTask) *tasksv1.TaskStatus {
 	plan := planTask(task, taskObservation{attempt: 1, job: attemptJob(task, tasksv1.KindVideoTask, 1, jobActiveNotReady)}, t0)
 	return &plan.status
 }
+
+// TestPlanQueuedTaskSeesItsJob: the status written when the Job was created (Queued, with the Job's name,
+// which the reconciler adds once the create succeeded) is what the plan keeps when the Job first shows up
+// in the cache with its pod not ready yet: no second status write per task.
+func TestPlanQueuedTaskSeesItsJob(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status tasksv1.TaskStatus
+	}{
+		{"first attempt", planTask(planTestTask(tasksv1.TaskStatus{}), taskObservation{}, t0).status},
+		{"queued a minute before its Job shows up", planTask(planTestTask(tasksv1.TaskStatus{}), taskObservation{}, t0.Add(-time.Minute)).status},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := tc.status
+			task := planTestTask(st)
+			st.JobName = attemptJob(task, tasksv1.KindVideoTask, st.Attempts, jobActiveNotReady).Name
+			task = planTestTask(st)
+			plan := planTask(task, taskObservation{attempt: st.Attempts, job: attemptJob(task, tasksv1.KindVideoTask, st.Attempts, jobActiveNotReady)}, t0.Add(time.Second))
+			if diff := cmp.Diff(st, plan.status); diff != "" {
+				t.Errorf("status changed when the queued attempt's Job showed up (-want +got):\n%s", diff)
+			}
+			if plan.createJob {
+				t.Error("Job created again")
+			}
+		})
+	}
+}

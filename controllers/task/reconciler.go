@@ -29,6 +29,7 @@ import (
 	"github.com/langflix/langflix-operator/controllers/internal/jobs"
 	"github.com/langflix/langflix-operator/controllers/internal/kubewrite"
 	"github.com/langflix/langflix-operator/controllers/internal/metrics"
+	"github.com/langflix/langflix-operator/controllers/internal/naming"
 	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
 )
 
@@ -114,6 +115,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Re
 	}
 	if err := r.act(ctx, task, obs, plan); err != nil {
 		return ctrl.Result{}, err
+	}
+	if plan.createJob {
+		// The Job exists now: the status that queues the attempt names it, so the Job's first appearance in
+		// the cache changes nothing to write.
+		status.JobName = naming.JobName(task.GetName(), r.Kind, status.Attempts)
 	}
 	return ctrl.Result{RequeueAfter: plan.requeueAfter}, nil
 }
