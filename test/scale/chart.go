@@ -114,7 +114,9 @@ func (ch *chart) install(ctx context.Context, c client.Client) error {
 }
 
 // managerContainer is the manager's container spec.
-func (ch *chart) managerContainer() corev1.Container { return ch.manager.Spec.Template.Spec.Containers[0] }
+func (ch *chart) managerContainer() corev1.Container {
+	return ch.manager.Spec.Template.Spec.Containers[0]
+}
 
 // managerArgs are the container's arguments with the listening addresses moved to the given loopback ports
 // (the chart's :8080 and :8081 would collide on a shared machine).

@@ -47,11 +47,13 @@ func (r *report) add(section, name, value, target string, pass *bool) {
 	r.figures = append(r.figures, figure{section: section, name: name, value: value, target: target, pass: pass})
 }
 
-func (r *report) note(format string, args ...any) { r.notes = append(r.notes, fmt.Sprintf(format, args...)) }
+func (r *report) note(format string, args ...any) {
+	r.notes = append(r.notes, fmt.Sprintf(format, args...))
+}
 
 // atMost and equal build a pass for a figure with a target.
 func atMost(v, limit float64) *bool { ok := v <= limit; return &ok }
-func equal(v, want float64) *bool  { ok := v == want; return &ok }
+func equal(v, want float64) *bool   { ok := v == want; return &ok }
 
 // misses counts the figures that missed their target.
 func (r *report) misses() int {
