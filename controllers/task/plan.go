@@ -32,6 +32,8 @@ type taskPlan struct {
 	createJob bool
 	// suspendJob, when set, is the value the current Job's spec.suspend must take.
 	suspendJob *bool
+	// kueueQueue, when set, submits the created Job to this Kueue LocalQueue (the gate decides it).
+	kueueQueue string
 	// deleteTask asks for the task to be deleted: its ttlSecondsAfterFinished passed.
 	deleteTask bool
 	// requeueAfter asks for another look after this long (a retry's backoff, a TTL).

@@ -74,7 +74,8 @@ type Decision struct {
 	RetryAfter time.Duration
 }
 
-// Queue is the operator's admission point for both task kinds. Its zero value is not usable: see New.
+// Queue is the operator's admission point for both task kinds. Its zero value is not usable: see New. A nil
+// *Queue admits every attempt at once (a reconciler without limits, as in narrow unit tests).
 type Queue struct {
 	cfg Config
 
@@ -141,6 +142,9 @@ func (q *Queue) Synced() bool {
 // admitted in the queue's order as long as the cluster's and their namespace's limits allow; a task that
 // waits learns its position. Admit is safe to call from parallel reconciles: one mutex guards the count.
 func (q *Queue) Admit(req Request) Decision {
+	if q == nil {
+		return Decision{Admitted: true}
+	}
 	if !q.Synced() {
 		return Decision{RetryAfter: notSyncedRetry, Message: "the operator is still reading the cluster's running tasks"}
 	}
@@ -179,6 +183,9 @@ func (q *Queue) admit(e *entry, job types.NamespacedName) {
 
 // Release gives back the slot of an admitted attempt whose Job could not be created or resumed.
 func (q *Queue) Release(k Key) {
+	if q == nil {
+		return
+	}
 	q.mu.Lock()
 	released := q.ledger.release(k)
 	q.mu.Unlock()
@@ -190,6 +197,9 @@ func (q *Queue) Release(k Key) {
 // Forget drops a task from the waiting tasks: it does not need a slot (any more): it runs, finished, was
 // suspended or deleted, or Kueue admits it.
 func (q *Queue) Forget(k Key) {
+	if q == nil {
+		return
+	}
 	q.mu.Lock()
 	removed := q.waiting.remove(k)
 	delete(q.requestedAt, k)
