@@ -122,6 +122,10 @@ func NewManager(cfg *rest.Config, opts Options) (ctrl.Manager, error) {
 func SetupControllers(mgr ctrl.Manager, opts Options) error {
 	ctx := context.Background()
 	recorder := mgr.GetEventRecorder(runnerv1.FieldManagerOperator)
+	var clk clock.WithTicker = clock.RealClock{}
+	if opts.Clock != nil {
+		clk = opts.Clock
+	}
 	kinds := []admission.TaskKind{
 		{Kind: tasksv1.KindVideoTask, New: func() tasksv1.Task { return &tasksv1.VideoTask{} }},
 		{Kind: tasksv1.KindSlideTask, New: func() tasksv1.Task { return &tasksv1.SlideTask{} }},
@@ -130,7 +134,7 @@ func SetupControllers(mgr ctrl.Manager, opts Options) error {
 	if err := namespaces.Watch(ctx, mgr, nsStore, opts.Namespaces, opts.NamespacePollInterval); err != nil {
 		return err
 	}
-	queue := admission.New(admission.Config{Limits: opts.Limits, Namespaces: nsStore, Clock: clock.RealClock{}})
+	queue := admission.New(admission.Config{Limits: opts.Limits, Namespaces: nsStore, Clock: clk})
 	if err := admission.Setup(ctx, mgr, queue, kinds); err != nil {
 		return fmt.Errorf("set up the admission queue: %w", err)
 	}
@@ -146,7 +150,7 @@ func SetupControllers(mgr ctrl.Manager, opts Options) error {
 			Client:                  mgr.GetClient(),
 			APIReader:               mgr.GetAPIReader(),
 			Recorder:                recorder,
-			Clock:                   clock.RealClock{},
+			Clock:                   clk,
 			Runner:                  opts.Runner,
 			Kind:                    k.Kind,
 			NewTask:                 k.New,

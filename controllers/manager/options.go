@@ -12,6 +12,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/utils/clock"
 
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/controllers/internal/admission"
@@ -34,6 +35,8 @@ type Options struct {
 	// Limits are the operator's limits on running tasks (--max-running-tasks and
 	// --max-running-tasks-per-namespace); 0 means none.
 	Limits admission.Limits
+	// Clock is the operator's clock; nil is the real one. Tests set a fake clock (it is no flag).
+	Clock clock.WithTicker
 	// NamespacePollInterval is how often an operator limited to --namespaces reads their settings (it may
 	// not watch Namespaces).
 	NamespacePollInterval time.Duration

@@ -40,7 +40,8 @@ type Config struct {
 	Limits Limits
 	// Namespaces holds the namespaces' own limits; nil means none.
 	Namespaces *namespaces.Store
-	Clock      clock.PassiveClock
+	// Clock tells the time and runs the dispatcher's timer (a fake clock in tests).
+	Clock clock.WithTicker
 	// RefreshInterval is the least time between two rewrites of one waiting task's position (default 10s).
 	RefreshInterval time.Duration
 	// ClaimTimeout is how long a task the queue enqueued to take a slot keeps its precedence without
@@ -385,24 +386,24 @@ func bucket(p int32) int32 {
 // Start runs the queue's dispatcher until ctx ends: whenever woken, it enqueues the waiting tasks that fit
 // now and those whose position must be rewritten. It runs only in the leader, like the controllers.
 func (q *Queue) Start(ctx context.Context) error {
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
 	for {
 		next := q.dispatch()
-		if !timer.Stop() {
-			select {
-			case <-timer.C:
-			default:
-			}
-		}
+		var timer clock.Timer
+		var fired <-chan time.Time
 		if next > 0 {
-			timer.Reset(next)
+			timer = q.cfg.Clock.NewTimer(next)
+			fired = timer.C()
 		}
 		select {
 		case <-ctx.Done():
-			return nil
 		case <-q.wake:
-		case <-timer.C:
+		case <-fired:
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+		if ctx.Err() != nil {
+			return nil
 		}
 	}
 }
