@@ -34,7 +34,10 @@ type Manifest struct {
 	Options       Options      `json:"options"`
 	Expressions   []Expression `json:"expressions"`
 	// Combined is the combined educational video, relative to the output folder, when one was made.
-	Combined   string        `json:"combined,omitempty"`
+	Combined string `json:"combined,omitempty"`
+	// ReusedFrom is the output folder (relative to the storage root) of the identical earlier run whose
+	// outputs this run linked instead of producing them (reason CacheHit).
+	ReusedFrom string        `json:"reusedFrom,omitempty"`
 	Stages     []StageTiming `json:"stages"`
 	Status     Status        `json:"status"`
 	Reason     string        `json:"reason,omitempty"`
