@@ -59,9 +59,9 @@ func startManager(cfg *rest.Config, opts manager.Options) *runningManager {
 		}
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme: manager.Scheme(),
-		Logger: mgrLog.Logger(),
-		Cache:  cacheOpts,
+		Scheme:                 manager.Scheme(),
+		Logger:                 mgrLog.Logger(),
+		Cache:                  cacheOpts,
 		Metrics:                metricsserver.Options{BindAddress: opts.MetricsAddr},
 		HealthProbeBindAddress: opts.ProbeAddr,
 		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},

@@ -151,8 +151,8 @@ func planFinishedJob(plan *taskPlan, st *tasksv1.TaskStatus, tmpl *tasksv1.TaskT
 		st.Result = outcome.result
 		st.CompletionTime = ptr.To(metav1.NewTime(finishedAt))
 		st.NextRetryTime = nil
-		setPhase(st, tasksv1.TaskSucceeded, tasksv1.ReasonCompleted, outcome.message)
-		setCondition(st, now, tasksv1.ConditionSucceeded, true, tasksv1.ReasonCompleted, outcome.message)
+		setPhase(st, tasksv1.TaskSucceeded, outcome.reason, outcome.message)
+		setCondition(st, now, tasksv1.ConditionSucceeded, true, outcome.reason, outcome.message)
 		plan.deleteTask, plan.requeueAfter = ttlExpiry(tmpl, *st, now)
 		return
 	}
@@ -254,6 +254,9 @@ func classifyAttempt(job *batchv1.Job, cond *batchv1.JobCondition, term *jobs.Te
 		message := "completed"
 		if result != nil {
 			message = fmt.Sprintf("completed: %d expressions, manifest %s", result.Expressions, result.Manifest)
+		}
+		if msg != nil && msg.Reason == runnerv1.ReasonCacheHit {
+			return attemptOutcome{succeeded: true, reason: tasksv1.ReasonCacheHit, message: msg.Message, result: result}
 		}
 		return attemptOutcome{succeeded: true, reason: tasksv1.ReasonCompleted, message: message, result: result}
 	}
