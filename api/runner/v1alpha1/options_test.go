@@ -80,7 +80,7 @@ func TestVideoOptionsRoundTrip(t *testing.T) {
 		task *tasksv1.VideoTask
 		// cacheEnv is what the operator adds from its configuration, not the spec: the cache by Secret
 		// reference; wantRedisURL and wantScope are what the runner must make of it.
-		cacheEnv                []runnerv1.EnvVar
+		cacheEnv                               []runnerv1.EnvVar
 		wantRedisURL, wantScope, wantStorageID string
 		// wantKey is the LLM API key the runner must end up with.
 		wantKey string
