@@ -136,6 +136,7 @@ spec:
     educationalVideo: true
     slides: true
     shorts: false
+    subtitles: Dual   # the dialogue burned in, the expression in gold, its Korean translation below
 ---
 apiVersion: tasks.langflix.io/v1alpha1
 kind: SlideTask
@@ -259,16 +260,22 @@ echo "  folder:   $lesson"
 echo "  manifest: $manifest"
 echo
 # manifest.json is indented JSON written by the runner (runner/manifest): each expression's fields sit on
-# lines of their own, six spaces deep, its files eight spaces deep.
+# lines of their own, six spaces deep, its files (and their subtitle modes, which have the same keys) eight
+# spaces deep.
 awk '
   function value(line) { sub(/^ *"[^"]*": "?/, "", line); sub(/"?,?$/, "", line); gsub(/\\"/, "\"", line); return line }
+  BEGIN { mode = "none" }
   function clock(s) { return sprintf("%d:%02d", int(s / 60), int(s % 60)) }
   /^      "index": /       { n = value($0) }
   /^      "phrase": /      { phrase = value($0) }
   /^      "translation": / { translation = value($0) }
   /^      "dialogue": /    { dialogue = value($0) }
   /^      "start": /       { start = value($0) }
-  /^        "video": /     { printf "  %s. %s  =  %s\n     at %s: \"%s\"\n     %s\n", n, phrase, translation, clock(start), dialogue, value($0) }
+  /^      "files": /       { section = "files" }
+  /^      "subtitles": /   { section = "subtitles" }
+  /^        "video": / && section == "files"     { video = value($0) }
+  /^        "video": / && section == "subtitles" { mode = value($0) }
+  /^    }/ && video != ""  { printf "  %s. %s  =  %s\n     at %s: \"%s\"\n     %s (subtitles: %s)\n", n, phrase, translation, clock(start), dialogue, video, mode; video = ""; mode = "none"; section = "" }
 ' "$manifest"
 echo
 echo "Files (by kind):"
@@ -281,9 +288,23 @@ first_video=$(find "$lesson/videos" -name '*.mp4' | sort | head -n 1)
 first_slide=$(find "$lesson/slides" -name '*.png' | sort | head -n 1)
 echo
 echo "Cleanup: $(kubectl -n "$NS" get cleanuppolicy "$POLICY" -o jsonpath='{.status.lastRun.filesDeleted} files ({.status.lastRun.bytesFreed} bytes) deleted by {.status.lastRun.jobName}') from $MEDIA/lessons/demo-old-episode; manifest.json kept (excluded)"
+# The frame of the first lesson where its expression is said, with both subtitle lines on it. The lesson
+# opens with the context clip, so that is (start + end) / 2 - contextStart seconds in (manifest.json).
+said_at=$(awk '
+  function num(line) { sub(/^ *"[^"]*": /, "", line); sub(/,$/, "", line); return line + 0 }
+  /^      "start": /        { start = num($0) }
+  /^      "end": /          { end = num($0) }
+  /^      "contextStart": / { printf "%.2f\n", (start + end) / 2 - num($0); exit }
+' "$manifest")
+frame_png="$CACHE/demo/lesson-frame.png"
+ffmpeg -hide_banner -loglevel error -y -ss "$said_at" -i "$first_video" -frames:v 1 "$frame_png" || frame_png=""
 echo
 echo "Look at them:"
 echo "  ffplay -autoexit '$first_video'"
+if [[ -n "$frame_png" ]]; then
+  echo "  xdg-open '$frame_png'   # the lesson at ${said_at} s: the line with the expression in gold, Korean below"
+  echo "    (made by: ffmpeg -ss $said_at -i '$first_video' -frames:v 1 '$frame_png')"
+fi
 echo "  xdg-open '$first_slide'"
 echo "  xdg-open '$slide'"
 echo

@@ -32,6 +32,9 @@ const (
 	DefaultCombinedVideo    = false
 	DefaultShorts           = false
 	DefaultSlides           = true
+	// DefaultSubtitles is what the clips and lesson videos (spec.render.subtitles) and the shorts
+	// (spec.render.shortsSubtitles) get burned in.
+	DefaultSubtitles = SubtitleDual
 
 	// Slide defaults (SlideTask).
 	DefaultSlideFormat          = SlideFormatPNG

@@ -32,6 +32,8 @@ func TestSchemaDefaultsAreTheGoDefaults(t *testing.T) {
 		{"videotasks", "render.shorts", tasksv1.DefaultShorts},
 		{"videotasks", "render.slides", tasksv1.DefaultSlides},
 		{"videotasks", "render.repeatCount", tasksv1.DefaultRepeatCount},
+		{"videotasks", "render.subtitles", string(tasksv1.DefaultSubtitles)},
+		{"videotasks", "render.shortsSubtitles", string(tasksv1.DefaultSubtitles)},
 		{"videotasks", "timeLimits.soft", tasksv1.DefaultSoftTimeLimit},
 		{"videotasks", "timeLimits.hard", tasksv1.DefaultHardTimeLimit},
 		{"videotasks", "retry.maxRetries", tasksv1.DefaultMaxRetries},

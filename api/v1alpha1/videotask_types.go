@@ -53,6 +53,21 @@ const (
 	ExtractorLLM ExtractorType = "LLM"
 )
 
+// SubtitleMode says which subtitles are burned into a video.
+// +kubebuilder:validation:Enum=Dual;Original;None
+type SubtitleMode string
+
+const (
+	// SubtitleDual shows each dialogue line in the video's language and, below it, its translation in the
+	// target language when one is known (source.translationSubtitles, or the expression's translation on
+	// the line that says it), with the expression highlighted.
+	SubtitleDual SubtitleMode = "Dual"
+	// SubtitleOriginal shows the dialogue lines only, with the expression highlighted.
+	SubtitleOriginal SubtitleMode = "Original"
+	// SubtitleNone burns no subtitles.
+	SubtitleNone SubtitleMode = "None"
+)
+
 // LLMSpec configures the LLM extractor.
 type LLMSpec struct {
 	// endpoint is the base URL of an OpenAI-compatible API; the runner posts to <endpoint>/chat/completions
@@ -155,6 +170,19 @@ type RenderSpec struct {
 	// +kubebuilder:validation:Maximum=10
 	// +optional
 	RepeatCount int32 `json:"repeatCount,omitempty"`
+
+	// subtitles are burned into the context and expression clips, and with them the educational and
+	// combined videos: Dual (dialogue and its translation), Original (dialogue only) or None. The slide
+	// has none.
+	// +kubebuilder:default=Dual
+	// +optional
+	Subtitles SubtitleMode `json:"subtitles,omitempty"`
+
+	// shortsSubtitles are burned into the shorts, in larger text within safe margins: Dual, Original or
+	// None.
+	// +kubebuilder:default=Dual
+	// +optional
+	ShortsSubtitles SubtitleMode `json:"shortsSubtitles,omitempty"`
 }
 
 // VideoTaskSpec is one run of the LangFlix pipeline over a video. It cannot change after creation, except

@@ -24,6 +24,7 @@ func TestJobForVideoTask(t *testing.T) {
 		Include("break the ice", "call it a day").
 		LLM("http://llm.internal:8000/v1", "qwen2.5-7b").APIKeySecret("llm-credentials", "api-key").
 		CombinedVideo(true).Shorts(true).KeepSlides(false).
+		SubtitleModes(tasksv1.SubtitleOriginal, ""). // shorts left unset: the API's default, Dual
 		SoftHard("20m", "45m30s").
 		Obj())
 	cfg := testRunner
@@ -90,6 +91,8 @@ func TestJobForVideoTask(t *testing.T) {
 							flag(runnerv1.FlagShorts, "true"),
 							flag(runnerv1.FlagSlides, "false"),
 							flag(runnerv1.FlagRepeat, "3"),
+							flag(runnerv1.FlagSubtitleMode, runnerv1.SubtitleModeOriginal),
+							flag(runnerv1.FlagShortsSubtitleMode, runnerv1.SubtitleModeDual),
 						},
 						Env: []corev1.EnvVar{
 							{Name: "HOME", Value: "/tmp"},

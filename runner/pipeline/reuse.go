@@ -67,8 +67,8 @@ func (r *videoRun) computeResultKey(ctx context.Context) (string, error) {
 	if target == "" {
 		target = c.TargetLanguage
 	}
-	outputs := fmt.Sprintf("educational=%t combined=%t shorts=%t slides=%t repeat=%d", c.EducationalVideo, c.Combined,
-		c.Shorts, c.Slides, c.Repeat)
+	outputs := fmt.Sprintf("educational=%t combined=%t shorts=%t slides=%t repeat=%d subtitles=%s shortsSubtitles=%s",
+		c.EducationalVideo, c.Combined, c.Shorts, c.Slides, c.Repeat, c.SubtitleMode, c.ShortsSubtitleMode)
 	return cache.Scoped(c.CacheScope, cache.Key("result", "v1", c.Version, c.StorageID,
 		r.m.Inputs.Video.SHA256, r.subDigest, strconv.FormatBool(r.m.Inputs.Subtitles.Embedded), translation,
 		c.ExtractorName, c.ExtractorEndpoint, c.ExtractorModel, c.Language, target, o.Level,

@@ -148,6 +148,12 @@ func (w *VideoTaskWrapper) KeepSlides(on bool) *VideoTaskWrapper {
 	return w
 }
 
+// SubtitleModes sets spec.render.subtitles and spec.render.shortsSubtitles; "" leaves a field unset.
+func (w *VideoTaskWrapper) SubtitleModes(clips, shorts tasksv1alpha1.SubtitleMode) *VideoTaskWrapper {
+	w.Spec.Render.Subtitles, w.Spec.Render.ShortsSubtitles = clips, shorts
+	return w
+}
+
 // RepeatCount sets spec.render.repeatCount.
 func (w *VideoTaskWrapper) RepeatCount(n int32) *VideoTaskWrapper {
 	w.Spec.Render.RepeatCount = n

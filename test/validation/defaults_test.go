@@ -78,6 +78,8 @@ var _ = Describe("Defaults", func() {
 		Expect(spec.Expressions.MaxCount).To(BeEquivalentTo(5))
 		Expect(spec.Expressions.Level).To(BeEquivalentTo("mixed"))
 		Expect(spec.Expressions.Extractor).To(Equal(tasksv1alpha1.ExtractorDictionary))
+		Expect(spec.Render.Subtitles).To(Equal(tasksv1alpha1.SubtitleDual))
+		Expect(spec.Render.ShortsSubtitles).To(Equal(tasksv1alpha1.SubtitleDual))
 		Expect(spec.Expressions.LLM).To(BeNil())
 		Expect(spec.TargetLanguage).To(Equal("ko"))
 		Expect(spec.Source.Language).To(Equal("en"))

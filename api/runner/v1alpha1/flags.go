@@ -45,6 +45,8 @@ const (
 	FlagShorts               = "shorts"
 	FlagSlides               = "slides"
 	FlagRepeat               = "repeat"
+	FlagSubtitleMode         = "subtitle-mode"
+	FlagShortsSubtitleMode   = "shorts-subtitle-mode"
 	FlagRedisURL             = "redis-url"
 
 	// slides
@@ -81,6 +83,16 @@ const (
 
 // ExtractorFlag is the --extractor value of an API extractor type.
 func ExtractorFlag(t string) string { return strings.ToLower(t) }
+
+// Values of --subtitle-mode and --shorts-subtitle-mode: the API's SubtitleMode in lower case.
+const (
+	SubtitleModeDual     = "dual"
+	SubtitleModeOriginal = "original"
+	SubtitleModeNone     = "none"
+)
+
+// SubtitleModeFlag is the --subtitle-mode value of an API subtitle mode.
+func SubtitleModeFlag(m string) string { return strings.ToLower(m) }
 
 // FlagBinder is what Bind registers flags on. Both *pflag.FlagSet (the runner's cobra commands) and the
 // standard library's *flag.FlagSet satisfy it. Repeatable flags go through Func, which both provide with

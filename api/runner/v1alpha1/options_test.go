@@ -93,6 +93,7 @@ func TestVideoOptionsRoundTrip(t *testing.T) {
 		"empty optionals":  {task: base().Subtitles("").Obj()},
 		"every output off": {task: base().EducationalVideo(false).CombinedVideo(false).Shorts(false).KeepSlides(false).Obj()},
 		"every output on":  {task: base().EducationalVideo(true).CombinedVideo(true).Shorts(true).KeepSlides(true).RepeatCount(10).Obj()},
+		"subtitle modes":   {task: base().Shorts(true).SubtitleModes(tasksv1.SubtitleNone, tasksv1.SubtitleOriginal).Obj()},
 		"maximum count, advanced, soft limit with fraction": {task: base().MaxCount(50).Level(tasksv1.LevelAdvanced).SoftHard("1m30.5s", "2h").Obj()},
 		"llm on with key": {
 			task:    base().Extractor(tasksv1.ExtractorLLM).LLM("https://llm.example/v1?a=b&c=d", "gpt-4o-mini").APIKeySecret("llm", "key").TargetLanguage("ja").Obj(),
@@ -146,6 +147,7 @@ func TestVideoOptionsRoundTripEveryField(t *testing.T) {
 		MaxExpressions: 7, Level: "beginner", Include: []string{"x", "y"}, Extractor: "llm",
 		LLMEndpoint: "http://127.0.0.1/v1", LLMModel: "m", LLMAPIKeyFile: "/secrets/key",
 		EducationalVideo: false, Combined: true, Shorts: true, Slides: false, Repeat: 2,
+		SubtitleMode: "original", ShortsSubtitleMode: "none",
 	}
 	// The Redis URL, the cache scope and the storage identity reach the runner from the environment the
 	// operator builds with the cache (TestVideoOptionsRoundTrip), never from the options' own rendering.

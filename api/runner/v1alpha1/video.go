@@ -27,6 +27,9 @@ type VideoOptions struct {
 	EducationalVideo, Combined, Shorts, Slides bool
 	// Repeat is how often the expression clip repeats in the educational video.
 	Repeat int
+	// SubtitleMode is burned into the clips and lesson videos, ShortsSubtitleMode into the shorts:
+	// SubtitleModeDual, SubtitleModeOriginal or SubtitleModeNone.
+	SubtitleMode, ShortsSubtitleMode string
 
 	// RedisURL (runner side) is the optional result cache, from --redis-url or EnvRedisURL. Env never renders
 	// it: the operator gives the runner the URL by Secret reference only (the URL may hold a password).
@@ -65,6 +68,8 @@ func VideoOptionsFromSpec(t *tasksv1.VideoTask) VideoOptions {
 		Shorts:               boolOr(s.Render.Shorts, tasksv1.DefaultShorts),
 		Slides:               boolOr(s.Render.Slides, tasksv1.DefaultSlides),
 		Repeat:               int(or(s.Render.RepeatCount, tasksv1.DefaultRepeatCount)),
+		SubtitleMode:         SubtitleModeFlag(string(or(s.Render.Subtitles, tasksv1.DefaultSubtitles))),
+		ShortsSubtitleMode:   SubtitleModeFlag(string(or(s.Render.ShortsSubtitles, tasksv1.DefaultSubtitles))),
 	}
 	if len(s.Expressions.Include) > 0 {
 		o.Include = append([]string(nil), s.Expressions.Include...)
@@ -100,6 +105,8 @@ func (o VideoOptions) Args() []string {
 	a.bool(FlagShorts, o.Shorts)
 	a.bool(FlagSlides, o.Slides)
 	a.int(FlagRepeat, o.Repeat)
+	a.str(FlagSubtitleMode, o.SubtitleMode)
+	a.str(FlagShortsSubtitleMode, o.ShortsSubtitleMode)
 	return a
 }
 
@@ -135,6 +142,10 @@ func (o *VideoOptions) Bind(fs FlagBinder) {
 	fs.BoolVar(&o.Shorts, FlagShorts, tasksv1.DefaultShorts, "build a vertical short per expression")
 	fs.BoolVar(&o.Slides, FlagSlides, tasksv1.DefaultSlides, "keep the slide images as outputs")
 	fs.IntVar(&o.Repeat, FlagRepeat, tasksv1.DefaultRepeatCount, "how often the expression clip is repeated")
+	fs.StringVar(&o.SubtitleMode, FlagSubtitleMode, SubtitleModeFlag(string(tasksv1.DefaultSubtitles)),
+		"subtitles burned into clips and lesson videos: dual (dialogue and its translation), original or none")
+	fs.StringVar(&o.ShortsSubtitleMode, FlagShortsSubtitleMode, SubtitleModeFlag(string(tasksv1.DefaultSubtitles)),
+		"subtitles burned into shorts: dual, original or none")
 	fs.StringVar(&o.RedisURL, FlagRedisURL, "", "Redis URL for caching expressions (env "+EnvRedisURL+")")
 }
 
