@@ -177,6 +177,48 @@ var _ = Describe("Operator queue", Serial, func() {
 		Expect(peakPerNS[wide]).To(BeNumerically("<=", 3), "the namespace annotation's limit holds")
 		Expect(peakPerNS[wide]).To(BeNumerically(">", 2), "the namespace annotation raised the limit")
 	})
+
+	It("hands tasks to Kueue by spec.queueName or their namespace's default: suspended, labelled Jobs outside the operator's limit", func(ctx context.Context) {
+		teamNS := newNamespace(ctx, map[string]string{tasksv1.AnnotationQueueName: "team-queue"})
+		plainNS := newNamespace(ctx, nil)
+		queuedOperator(admission.Limits{Cluster: 1}, 2, teamNS, plainNS)
+
+		kueueTasks := []*tasksv1.VideoTask{
+			testutil.MakeVideoTask("default-1", teamNS).Obj(),
+			testutil.MakeVideoTask("default-2", teamNS).Obj(),
+			testutil.MakeVideoTask("explicit", plainNS).Queue("explicit-queue").Obj(),
+		}
+		own := []*tasksv1.VideoTask{testutil.MakeVideoTask("own-1", plainNS).Obj(), testutil.MakeVideoTask("own-2", plainNS).Obj()}
+		for _, t := range append(kueueTasks, own...) {
+			create(ctx, t)
+		}
+		for _, t := range kueueTasks {
+			queue := "team-queue"
+			if t.Spec.QueueName != "" {
+				queue = t.Spec.QueueName
+			}
+			job := waitForJob(ctx, t, t.Name+"-vt-1")
+			Expect(job.Labels).To(HaveKeyWithValue(tasksv1.LabelKueueQueueName, queue), t.Name)
+			Expect(job.Spec.Suspend).To(Equal(ptr.To(true)), "%s: created suspended, for Kueue to resume", t.Name)
+			Eventually(taskStatus(ctx, t)).Should(And(
+				havePhase(tasksv1.TaskQueued, tasksv1.ReasonWaitingForKueue),
+				HaveField("Queue", HaveField("LocalQueue", queue))), t.Name)
+		}
+		By("the operator's limit of 1 counts only its own tasks")
+		waitForJob(ctx, own[0], "own-1-vt-1")
+		Eventually(taskStatus(ctx, own[1])).Should(havePhase(tasksv1.TaskQueued, tasksv1.ReasonWaitingForCapacity))
+		Consistently(jobNames(ctx, own[1])).Should(BeEmpty())
+		By("the operator never resumes a Job that Kueue holds")
+		Consistently(func(g Gomega) []bool {
+			var out []bool
+			for _, t := range kueueTasks {
+				for _, j := range taskJobs(ctx, g, t) {
+					out = append(out, ptr.Deref(j.Spec.Suspend, false))
+				}
+			}
+			return out
+		}).Should(Equal([]bool{true, true, true}))
+	})
 })
 
 // newNamespace creates a namespace with these annotations and returns its name.

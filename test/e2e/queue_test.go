@@ -18,6 +18,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -84,6 +85,32 @@ func queueSpecs() {
 			var jobsSeen batchv1.JobList
 			Expect(k8s.List(ctx, &jobsSeen, client.InNamespace(ns), client.HasLabels{tasksv1.LabelKueueQueueName})).To(Succeed())
 			Expect(jobsSeen.Items).To(HaveLen(5), "one Job per task, each handed to Kueue")
+
+			By("suspending a running task: its Workload is deactivated, Kueue stops the Job; resumed, it finishes")
+			long := testutil.MakeSlideTask("kueue-suspended", ns).Queue(kueueLocalQueue).
+				Format(tasksv1.SlideFormatMP4).Size(640, 360).DurationSeconds(30).Output("kueue/suspended").Obj()
+			Expect(k8s.Create(ctx, long)).To(Succeed())
+			key := client.ObjectKeyFromObject(long)
+			Eventually(ctx, func(g Gomega) tasksv1.TaskPhase {
+				g.Expect(k8s.Get(ctx, key, long)).To(Succeed())
+				return long.Status.Phase
+			}).WithTimeout(taskTimeout).Should(Equal(tasksv1.TaskRunning))
+			Expect(k8s.Patch(ctx, long, client.RawPatch(types.MergePatchType, []byte(`{"spec":{"suspend":true}}`)))).To(Succeed())
+			Eventually(ctx, func(g Gomega) {
+				g.Expect(k8s.Get(ctx, key, long)).To(Succeed())
+				g.Expect(long.Status.Phase).To(Equal(tasksv1.TaskCancelled))
+				job := jobsOf(ctx, g, long)
+				g.Expect(job).To(HaveLen(1))
+				g.Expect(job[0].Spec.Suspend).To(Equal(ptr.To(true)), "Kueue suspended the Job")
+				g.Expect(workloadActive(ctx, g, long.Status.JobName)).To(BeFalse(), "the operator deactivated the Workload")
+			}).Should(Succeed())
+			Consistently(ctx, func(g Gomega) *bool {
+				return jobsOf(ctx, g, long)[0].Spec.Suspend
+			}).WithTimeout(3*time.Second).Should(Equal(ptr.To(true)), "nobody resumes the Job of a suspended task")
+			Expect(k8s.Patch(ctx, long, client.RawPatch(types.MergePatchType, []byte(`{"spec":{"suspend":false}}`)))).To(Succeed())
+			st := waitUntilFinished(ctx, long, taskTimeout)
+			Expect(st.Phase).To(Equal(tasksv1.TaskSucceeded), describe(st))
+			Expect(st.Attempts).To(Equal(int32(1)), "the same attempt resumed")
 		})
 
 		It("runs identical VideoTasks once: the second waits and is served from the first's outputs; the limit queues a third task", func(ctx SpecContext) {
@@ -299,5 +326,23 @@ func jobFinished(job *batchv1.Job) bool {
 			return true
 		}
 	}
+	return false
+}
+
+// workloadActive reads spec.active of the Kueue Workload of a Job.
+func workloadActive(ctx context.Context, g Gomega, jobName string) bool {
+	var list unstructured.UnstructuredList
+	list.SetAPIVersion("kueue.x-k8s.io/v1beta2")
+	list.SetKind("WorkloadList")
+	g.Expect(k8s.List(ctx, &list, client.InNamespace(ns))).To(Succeed())
+	for _, w := range list.Items {
+		for _, ref := range w.GetOwnerReferences() {
+			if ref.Kind == "Job" && ref.Name == jobName {
+				active, found, _ := unstructured.NestedBool(w.Object, "spec", "active")
+				return !found || active
+			}
+		}
+	}
+	g.Expect(jobName).To(BeEmpty(), "no Workload of Job %s", jobName)
 	return false
 }
