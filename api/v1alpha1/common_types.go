@@ -216,6 +216,7 @@ type TaskResult struct {
 }
 
 // QueueStatus says what a task waits for before its attempt's runner may start.
+// +kubebuilder:validation:MinProperties=1
 type QueueStatus struct {
 	// position is the task's place among the tasks that wait for the operator's capacity, 1 being the next to
 	// start. It is exact up to 10; beyond that it is written when it crosses 20, 50, 100, 200, 500, 1000, 2000,
@@ -225,15 +226,18 @@ type QueueStatus struct {
 	// +optional
 	Position int32 `json:"position,omitempty"`
 	// localQueue is the Kueue LocalQueue the attempt's Job was submitted to, for tasks that Kueue admits.
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	// +optional
 	LocalQueue string `json:"localQueue,omitempty"`
 	// workload is the Kueue Workload of the attempt's Job, once Kueue created it.
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
 	// +optional
 	Workload string `json:"workload,omitempty"`
 	// identicalTask is the task with the same inputs, options and storage that this one waits for, to be
 	// served from its result instead of doing the same work twice.
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
 	// +optional
 	IdenticalTask string `json:"identicalTask,omitempty"`
@@ -269,7 +273,7 @@ type TaskStatus struct {
 	// tasks waiting for the operator's capacity, its Kueue LocalQueue and Workload, or the identical task whose
 	// result it will reuse. Unset once its runner starts.
 	// +optional
-	Queue *QueueStatus `json:"queue,omitempty"`
+	Queue QueueStatus `json:"queue,omitzero"`
 	// result summarises a successful (or partial) run.
 	// +optional
 	Result *TaskResult `json:"result,omitempty"`

@@ -506,11 +506,7 @@ func (in *TaskStatus) DeepCopyInto(out *TaskStatus) {
 		in, out := &in.NextRetryTime, &out.NextRetryTime
 		*out = (*in).DeepCopy()
 	}
-	if in.Queue != nil {
-		in, out := &in.Queue, &out.Queue
-		*out = new(QueueStatus)
-		**out = **in
-	}
+	out.Queue = in.Queue
 	if in.Result != nil {
 		in, out := &in.Result, &out.Result
 		*out = new(TaskResult)

@@ -38,7 +38,7 @@ const (
 func (r *Reconciler) gate(ctx context.Context, task tasksv1.Task, obs taskObservation, plan *taskPlan, now time.Time) (*admission.Key, error) {
 	key := admission.TaskKey(r.Kind, task)
 	stored := task.GetTaskStatus()
-	plan.status.Queue = nil
+	plan.status.Queue = tasksv1.QueueStatus{}
 	if obs.job != nil && kueue.QueueOf(obs.job) != "" {
 		r.Queue.Forget(key)
 		return nil, r.gateKueueJob(ctx, task, obs.job, plan, now)
@@ -60,7 +60,7 @@ func (r *Reconciler) gate(ctx context.Context, task tasksv1.Task, obs taskObserv
 				waitInPlan(plan, *stored, obs, now, tasksv1.ReasonWaitingForIdenticalTask,
 					fmt.Sprintf("waits for %s %s, which does the same work (same inputs, options and storage), to finish; its result is then reused",
 						r.Kind, leader.GetName()),
-					&tasksv1.QueueStatus{IdenticalTask: leader.GetName()})
+					tasksv1.QueueStatus{IdenticalTask: leader.GetName()})
 				return nil, nil
 			}
 		}
@@ -71,7 +71,7 @@ func (r *Reconciler) gate(ctx context.Context, task tasksv1.Task, obs taskObserv
 			plan.kueueQueue = q
 			setPhase(&plan.status, tasksv1.TaskQueued, tasksv1.ReasonWaitingForKueue,
 				fmt.Sprintf("attempt %d's Job is submitted to Kueue LocalQueue %s", plan.status.Attempts, q))
-			plan.status.Queue = &tasksv1.QueueStatus{LocalQueue: q}
+			plan.status.Queue = tasksv1.QueueStatus{LocalQueue: q}
 			setSummary(&plan.status, now)
 			return nil, nil
 		}
@@ -86,10 +86,7 @@ func (r *Reconciler) gate(ctx context.Context, task tasksv1.Task, obs taskObserv
 	if d.Admitted {
 		return &key, nil
 	}
-	var queue *tasksv1.QueueStatus
-	if d.Position > 0 {
-		queue = &tasksv1.QueueStatus{Position: d.Position}
-	}
+	queue := tasksv1.QueueStatus{Position: d.Position}
 	waitInPlan(plan, *stored, obs, now, tasksv1.ReasonWaitingForCapacity, d.Message, queue)
 	if d.RetryAfter > 0 {
 		plan.requeueAfter = d.RetryAfter
@@ -120,7 +117,7 @@ func (r *Reconciler) kueueQueueFor(task tasksv1.Task) string {
 // waitInPlan turns a plan that would start or resume an attempt into waiting: no Job is created or
 // resumed, the attempt count and start time stay what they were (no attempt started), and the task is
 // Queued with the reason and what it waits for.
-func waitInPlan(plan *taskPlan, stored tasksv1.TaskStatus, obs taskObservation, now time.Time, reason, message string, queue *tasksv1.QueueStatus) {
+func waitInPlan(plan *taskPlan, stored tasksv1.TaskStatus, obs taskObservation, now time.Time, reason, message string, queue tasksv1.QueueStatus) {
 	st := &plan.status
 	plan.createJob, plan.suspendJob = false, nil
 	st.Attempts = max(stored.Attempts, obs.attempt)
@@ -169,7 +166,7 @@ func (r *Reconciler) gateKueueJob(ctx context.Context, task tasksv1.Task, job *b
 	if !r.KueueAvailable {
 		v.Message = "the operator found no Kueue Workload API when it started: is Kueue installed? (restart the operator after installing it)"
 	}
-	st.Queue = &tasksv1.QueueStatus{LocalQueue: kueue.QueueOf(job)}
+	st.Queue = tasksv1.QueueStatus{LocalQueue: kueue.QueueOf(job)}
 	if wl != nil {
 		st.Queue.Workload = wl.Name
 	}

@@ -124,7 +124,7 @@ func queueSpecs() {
 			for _, t := range []client.Object{first, second, other} {
 				Expect(k8s.Create(ctx, t)).To(Succeed())
 			}
-			Eventually(ctx, func(g Gomega) *tasksv1.QueueStatus {
+			Eventually(ctx, func(g Gomega) tasksv1.QueueStatus {
 				g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(second), second)).To(Succeed())
 				g.Expect(second.Status.Reason).To(Equal(tasksv1.ReasonWaitingForIdenticalTask), describe(second.Status))
 				return second.Status.Queue

@@ -77,7 +77,8 @@ func TestAdmitRespectsLimits(t *testing.T) {
 func TestAdmitIsIdempotentForTheSameJob(t *testing.T) {
 	q, _, _ := newTestQueue(Limits{Cluster: 1})
 	r := req("a", "a1", 0, 1)
-	if !q.Admit(r).Admitted || !q.Admit(r).Admitted {
+	first, again := q.Admit(r), q.Admit(r)
+	if !first.Admitted || !again.Admitted {
 		t.Fatal("a task admitted once must stay admitted for its Job")
 	}
 	if q.Admit(req("a", "a2", 0, 2)).Admitted {

@@ -30,7 +30,7 @@ type TaskKind struct {
 func Setup(ctx context.Context, mgr manager.Manager, q *Queue, kinds []TaskKind) error {
 	jobInformer, err := mgr.GetCache().GetInformer(ctx, &batchv1.Job{})
 	if err != nil {
-		return fmt.Errorf("Job informer: %w", err)
+		return fmt.Errorf("informer of Jobs: %w", err)
 	}
 	reg, err := jobInformer.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
 		AddFunc:    func(obj any) { q.observeJobObject(obj, false) },
@@ -38,7 +38,7 @@ func Setup(ctx context.Context, mgr manager.Manager, q *Queue, kinds []TaskKind)
 		DeleteFunc: func(obj any) { q.observeJobObject(obj, true) },
 	})
 	if err != nil {
-		return fmt.Errorf("Job informer handler: %w", err)
+		return fmt.Errorf("handler on the informer of Jobs: %w", err)
 	}
 	q.addSynced(reg.HasSynced)
 	for _, k := range kinds {
