@@ -177,6 +177,31 @@ var _ = Describe("Operator queue", Serial, func() {
 		Expect(peakPerNS[wide]).To(BeNumerically(">", 2), "the namespace annotation raised the limit")
 	})
 
+	It("frees a suspended task's slot, and resumes it only when capacity frees again", func(ctx context.Context) {
+		n := newNamespace(ctx, nil)
+		queuedOperator(admission.Limits{Cluster: 1}, 2, n)
+		a, b := testutil.MakeVideoTask("a", n).Obj(), testutil.MakeVideoTask("b", n).Obj()
+		create(ctx, a)
+		waitForJob(ctx, a, "a-vt-1")
+		create(ctx, b)
+		Eventually(taskStatus(ctx, b)).Should(havePhase(tasksv1.TaskQueued, tasksv1.ReasonWaitingForCapacity))
+
+		By("suspending a: its Job is suspended and b takes the slot")
+		setSuspend(ctx, a, true)
+		Eventually(func(g Gomega) *bool { return taskJobs(ctx, g, a)[0].Spec.Suspend }).Should(Equal(ptr.To(true)))
+		waitForJob(ctx, b, "b-vt-1")
+
+		By("resuming a while b runs: a waits, its Job stays suspended")
+		setSuspend(ctx, a, false)
+		Eventually(taskStatus(ctx, a)).Should(havePhase(tasksv1.TaskQueued, tasksv1.ReasonWaitingForCapacity))
+		Consistently(func(g Gomega) *bool { return taskJobs(ctx, g, a)[0].Spec.Suspend }).Should(Equal(ptr.To(true)))
+
+		By("b finishes: a's Job is resumed, the same attempt")
+		finishOnlyJob(ctx, b, n)
+		Eventually(func(g Gomega) *bool { return taskJobs(ctx, g, a)[0].Spec.Suspend }).Should(Equal(ptr.To(false)))
+		Eventually(taskStatus(ctx, a)).Should(And(HaveField("Attempts", int32(1)), HaveField("Phase", tasksv1.TaskQueued)))
+	})
+
 	It("hands tasks to Kueue by spec.queueName or their namespace's default: suspended, labelled Jobs outside the operator's limit", func(ctx context.Context) {
 		teamNS := newNamespace(ctx, map[string]string{tasksv1.AnnotationQueueName: "team-queue"})
 		plainNS := newNamespace(ctx, nil)
@@ -339,3 +364,4 @@ func watchHoldingJobs(ctx context.Context, namespaces ...string) *holdingJobsWat
 	}
 	return w
 }
+
