@@ -76,6 +76,10 @@ const (
 	ReasonFinalizerFailed     = "FinalizerFailed"
 	ReasonCronJobSyncFailed   = "CronJobSyncFailed"
 	ReasonDeleteExpiredFailed = "DeleteExpiredFailed"
+	// ReasonListIdenticalTasksFailed: the operator could not list the tasks that ask for the same work.
+	ReasonListIdenticalTasksFailed = "ListIdenticalTasksFailed"
+	// ReasonKueueWorkloadFailed: the operator could not read or patch the Kueue Workload of the task's Job.
+	ReasonKueueWorkloadFailed = "KueueWorkloadFailed"
 )
 
 // Labels and annotations the operator puts on its children.

@@ -18,12 +18,6 @@ import (
 	"github.com/langflix/langflix-operator/controllers/internal/naming"
 )
 
-// Reasons of the gate's steps that failed.
-const (
-	reasonListIdenticalFailed = "ListIdenticalTasksFailed"
-	reasonKueueFailed         = "KueueWorkloadFailed"
-)
-
 // gate decides whether the attempt the plan would start (create its Job) or resume (unsuspend it) may run
 // now, and otherwise rewrites the plan into waiting, with what the task waits for in its status:
 //
@@ -53,7 +47,7 @@ func (r *Reconciler) gate(ctx context.Context, task tasksv1.Task, obs taskObserv
 		if id := workIdentity(task); id != "" {
 			identical, err := listIdentical(ctx, r.Client, task, id)
 			if err != nil {
-				return nil, conditions.Step(reasonListIdenticalFailed, err)
+				return nil, conditions.Step(tasksv1.ReasonListIdenticalTasksFailed, err)
 			}
 			if leader := identicalLeader(task, identical); leader != nil {
 				r.Queue.Forget(key)
@@ -141,7 +135,7 @@ func (r *Reconciler) gateKueueJob(ctx context.Context, task tasksv1.Task, job *b
 	if r.KueueAvailable {
 		var err error
 		if wl, err = kueue.WorkloadOf(ctx, r.Client, job); err != nil {
-			return conditions.Step(reasonKueueFailed, err)
+			return conditions.Step(tasksv1.ReasonKueueWorkloadFailed, err)
 		}
 	}
 	suspended := task.GetTemplate().IsSuspended()
@@ -149,12 +143,12 @@ func (r *Reconciler) gateKueueJob(ctx context.Context, task tasksv1.Task, job *b
 		switch {
 		case suspended && wl.IsActive():
 			if err := kueue.SetActive(ctx, r.Client, wl, false); err != nil {
-				return conditions.Step(reasonKueueFailed, err)
+				return conditions.Step(tasksv1.ReasonKueueWorkloadFailed, err)
 			}
 			klog.FromContext(ctx).V(2).Info("Deactivated Kueue Workload: the task is suspended", "workload", klog.KObj(wl))
 		case !suspended && !wl.IsActive() && wl.Annotations[kueue.AnnotationDeactivatedBySuspend] == "true":
 			if err := kueue.SetActive(ctx, r.Client, wl, true); err != nil {
-				return conditions.Step(reasonKueueFailed, err)
+				return conditions.Step(tasksv1.ReasonKueueWorkloadFailed, err)
 			}
 		}
 	}
