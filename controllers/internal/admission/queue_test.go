@@ -303,3 +303,54 @@ func TestNotSyncedQueueAdmitsNothing(t *testing.T) {
 		t.Fatal("not admitted once synced, without limits")
 	}
 }
+
+// TestPositionRewritesStayFewWhileTheQueueDrains is the write amplification the position buckets save: 1,000
+// tasks wait behind a limit of 1 and, after every start, each asks again (the worst case: every waiting task
+// reconciled after every admission). A task whose shown position stays the same writes no status, so the
+// number of changes is the number of status writes.
+func TestPositionRewritesStayFewWhileTheQueueDrains(t *testing.T) {
+	const n = 1000
+	q, _, _ := newTestQueue(Limits{Cluster: 1})
+	var reqs []Request
+	for i := range n {
+		reqs = append(reqs, req(fmt.Sprintf("ns%d", i%5), fmt.Sprintf("t%04d", i), 0, i))
+	}
+	shown := map[Key]int32{}
+	changes := map[Key]int{}
+	running := (*Request)(nil)
+	for len(reqs) > 0 {
+		var waiting []Request
+		for _, r := range reqs {
+			d := q.Admit(r)
+			if d.Admitted {
+				if running != nil {
+					t.Fatalf("%s admitted while %s runs", r.Task, running.Task)
+				}
+				running = &r
+				continue
+			}
+			if shown[r.Task] != d.Position {
+				changes[r.Task]++
+				shown[r.Task] = d.Position
+			}
+			waiting = append(waiting, r)
+		}
+		reqs = waiting
+		if running != nil {
+			runJob(q, *running, false)
+			runJob(q, *running, true)
+			running = nil
+		}
+	}
+	total, most := 0, 0
+	for _, c := range changes {
+		total += c
+		most = max(most, c)
+	}
+	t.Logf("%d tasks drained one at a time: %d position writes in all (exact positions: %d), at most %d for one task",
+		n, total, n*(n-1)/2, most)
+	// Exact up to 10 (10 writes), one per bucket crossed beyond (20, 50, 100, 200, 500, 1000), and the first.
+	if most > 17 {
+		t.Errorf("a task's position was rewritten %d times", most)
+	}
+}
