@@ -15,6 +15,12 @@
 // holding up the others. When capacity frees (a Job finishes, is suspended or deleted, a limit is raised) the
 // queue enqueues the tasks that fit now into their controllers' work queues: no task polls.
 //
+// The waiting tasks are those whose reconcile asked for a slot and did not get one, plus, seeded from the tasks'
+// cache, those that will ask (new, or waiting for capacity by their stored status): after a restart the order
+// holds from the first reconcile on, not in whatever order the work queue happens to replay the tasks. A task
+// the queue called for a slot keeps its precedence for a claim timeout; one that never comes (its reconcile
+// keeps failing) is then passed over, so it cannot hold the capacity idle.
+//
 // Positions: every waiting task's place is known in memory, but writing it to thousands of statuses at every
 // start would cost thousands of API writes per admission. A position is written exactly up to 10 and
 // otherwise only when it crosses a bucket bound (20, 50, 100, 200, 500, 1000, ...), and a task is asked to
