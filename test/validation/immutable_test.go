@@ -91,7 +91,14 @@ var _ = Describe("Immutability", func() {
 				"spec.output", "spec.output is"),
 			Entry("spec.serviceAccountName", func(t *tasksv1alpha1.VideoTask) { t.Spec.ServiceAccountName = "other" },
 				"spec", "spec.priorityClassName and spec.serviceAccountName are"),
+			Entry("spec.queueName, set where it was unset", func(t *tasksv1alpha1.VideoTask) { t.Spec.QueueName = "team-queue" },
+				"spec.queueName", "spec.queueName is"),
 		)
+
+		It("accepts a change of spec.priority, which reorders the task while it waits", func(ctx context.Context) {
+			Expect(update(ctx, func(t *tasksv1alpha1.VideoTask) { t.Spec.Priority = ptr.To[int32](100) })).To(Succeed())
+			Expect(update(ctx, func(t *tasksv1alpha1.VideoTask) { t.Spec.Priority = nil })).To(Succeed())
+		})
 
 		It("rejects a change of a set spec.output", func(ctx context.Context) {
 			task := testutil.MakeVideoTask("", ns).Output("lessons/first").Obj()
