@@ -45,16 +45,23 @@ func startManager(cfg *rest.Config, opts manager.Options) *runningManager {
 	cfg = rest.CopyConfig(cfg)
 	cfg.Wrap(apiRequests.wrap)
 	managed := labels.SelectorFromSet(labels.Set{tasksv1.LabelManagedBy: tasksv1.ManagedByValue})
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme: manager.Scheme(),
-		Logger: mgrLog.Logger(),
-		Cache: cache.Options{
-			SyncPeriod: &opts.SyncPeriod,
-			ByObject: map[client.Object]cache.ByObject{
-				&batchv1.Job{}:     {Label: managed},
-				&batchv1.CronJob{}: {Label: managed},
-			},
+	cacheOpts := cache.Options{
+		SyncPeriod: &opts.SyncPeriod,
+		ByObject: map[client.Object]cache.ByObject{
+			&batchv1.Job{}:     {Label: managed},
+			&batchv1.CronJob{}: {Label: managed},
 		},
+	}
+	if len(opts.Namespaces) > 0 {
+		cacheOpts.DefaultNamespaces = map[string]cache.Config{}
+		for _, ns := range opts.Namespaces {
+			cacheOpts.DefaultNamespaces[ns] = cache.Config{}
+		}
+	}
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                 manager.Scheme(),
+		Logger:                 mgrLog.Logger(),
+		Cache:                  cacheOpts,
 		Metrics:                metricsserver.Options{BindAddress: opts.MetricsAddr},
 		HealthProbeBindAddress: opts.ProbeAddr,
 		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
