@@ -117,7 +117,7 @@ func queueSpecs() {
 			w := watchRunningJobs(ctx, ns, "")
 			identical := func(name string) *tasksv1.VideoTask {
 				return testutil.MakeVideoTask(name, ns).Video(lessonVideo).Subtitles(lessonSubtitles).MaxCount(1).
-					EducationalVideo(false).KeepSlides(false).Shorts(false).Output("once/" + name).Obj()
+					EducationalVideo(tasksv1.EducationalVideoNone).SlideImages(tasksv1.SlideImagesNone).Shorts(tasksv1.ShortsNone).Output("once/" + name).Obj()
 			}
 			first, second := identical("once-first"), identical("once-second")
 			other := testutil.MakeSlideTask("once-other", ns).Output("once/other").Obj()
