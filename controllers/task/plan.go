@@ -32,6 +32,8 @@ type taskPlan struct {
 	createJob bool
 	// suspendJob, when set, is the value the current Job's spec.suspend must take.
 	suspendJob *bool
+	// kueueQueue, when set, submits the created Job to this Kueue LocalQueue (the gate decides it).
+	kueueQueue string
 	// deleteTask asks for the task to be deleted: its ttlSecondsAfterFinished passed.
 	deleteTask bool
 	// requeueAfter asks for another look after this long (a retry's backoff, a TTL).
@@ -158,8 +160,8 @@ func planFinishedJob(plan *taskPlan, st *tasksv1.TaskStatus, tmpl *tasksv1.TaskT
 		st.Result = outcome.result
 		st.CompletionTime = ptr.To(metav1.NewTime(finishedAt))
 		st.NextRetryTime = nil
-		setPhase(st, tasksv1.TaskSucceeded, tasksv1.ReasonCompleted, outcome.message)
-		setCondition(st, now, tasksv1.ConditionSucceeded, true, tasksv1.ReasonCompleted, outcome.message)
+		setPhase(st, tasksv1.TaskSucceeded, outcome.reason, outcome.message)
+		setCondition(st, now, tasksv1.ConditionSucceeded, true, outcome.reason, outcome.message)
 		plan.deleteTask, plan.requeueAfter = ttlExpiry(tmpl, *st, now)
 		return
 	}
@@ -262,6 +264,9 @@ func classifyAttempt(job *batchv1.Job, cond *batchv1.JobCondition, term *jobs.Te
 		message := "completed"
 		if result != nil {
 			message = fmt.Sprintf("completed: %d expressions, manifest %s", ptr.Deref(result.Expressions, 0), result.Manifest)
+		}
+		if msg != nil && msg.Reason == runnerv1.ReasonCacheHit {
+			return attemptOutcome{succeeded: true, reason: tasksv1.ReasonCacheHit, message: msg.Message, result: result}
 		}
 		return attemptOutcome{succeeded: true, reason: tasksv1.ReasonCompleted, message: message, result: result}
 	}

@@ -23,13 +23,17 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+	"github.com/langflix/langflix-operator/controllers/internal/admission"
 	"github.com/langflix/langflix-operator/controllers/internal/conditions"
 	"github.com/langflix/langflix-operator/controllers/internal/jobs"
 	"github.com/langflix/langflix-operator/controllers/internal/kubewrite"
+	"github.com/langflix/langflix-operator/controllers/internal/kueue"
 	"github.com/langflix/langflix-operator/controllers/internal/metrics"
 	"github.com/langflix/langflix-operator/controllers/internal/naming"
+	"github.com/langflix/langflix-operator/controllers/internal/namespaces"
 	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
 )
 
@@ -55,6 +59,13 @@ type Reconciler struct {
 	NewTask func() tasksv1.Task
 	// MaxConcurrentReconciles bounds parallel reconciles of this kind.
 	MaxConcurrentReconciles int
+	// Queue is the operator's admission point, shared by both task kinds: its limits on running tasks.
+	Queue *admission.Queue
+	// Namespaces holds the namespaces' settings (their default Kueue LocalQueue); nil means none.
+	Namespaces *namespaces.Store
+	// KueueAvailable says the cluster served Kueue's Workload API when the operator started: the operator
+	// then reads each Kueue-admitted Job's Workload.
+	KueueAvailable bool
 
 	ownProvisioner sync.Once
 	written        writtenStatuses
@@ -104,7 +115,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Re
 		return ctrl.Result{}, err
 	}
 	plan := planTask(task, obs, now)
+	slot, err := r.gate(ctx, task, obs, &plan, now)
 	status = plan.status
+	if err != nil {
+		return ctrl.Result{}, err
+	}
 
 	if plan.deleteTask {
 		log.V(2).Info("Deleting task: ttlSecondsAfterFinished passed")
@@ -114,6 +129,10 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Re
 			errorf(err, "delete %s after ttlSecondsAfterFinished", klog.KObj(task)))
 	}
 	if err := r.act(ctx, task, obs, plan); err != nil {
+		if slot != nil {
+			// No Job was created or resumed: the slot the queue gave this attempt goes to the next task.
+			r.Queue.Release(*slot)
+		}
 		return ctrl.Result{}, err
 	}
 	if plan.createJob {
@@ -206,6 +225,9 @@ func (r *Reconciler) act(ctx context.Context, task tasksv1.Task, obs taskObserva
 		return conditions.Step(tasksv1.ReasonRunnerAccessFailed, err)
 	}
 	job := jobForTask(task, r.Kind, plan.status.Attempts, r.Runner)
+	if plan.kueueQueue != "" {
+		kueue.Submit(job, plan.kueueQueue)
+	}
 	if err := r.Client.Create(ctx, job); err != nil {
 		if apierrors.IsAlreadyExists(err) {
 			// Created before a restart or not yet in the cache: the deterministic name makes this a no-op.
@@ -259,12 +281,24 @@ func (r *Reconciler) finalize(ctx context.Context, task tasksv1.Task) error {
 	return conditions.Step(tasksv1.ReasonFinalizerFailed, client.IgnoreNotFound(err))
 }
 
-// SetupWithManager watches tasks of this kind and the Jobs they own.
-func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
-	return ctrl.NewControllerManagedBy(mgr).
+// SetupWithManager watches tasks of this kind, the Jobs they own, the queue's calls (a slot freed, a
+// position to rewrite), identical tasks that finished, and, when Kueue is installed, the Workloads of the
+// Jobs Kueue admits.
+func (r *Reconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager) error {
+	if err := mgr.GetFieldIndexer().IndexField(ctx, r.NewTask(), identityIndex, indexIdentity); err != nil {
+		return fmt.Errorf("index %s by work identity: %w", r.Kind, err)
+	}
+	b := ctrl.NewControllerManagedBy(mgr).
 		Named(r.Kind).
 		For(r.NewTask(), builder.WithPredicates(r.taskUpdates())).
 		Owns(&batchv1.Job{}, builder.WithPredicates(jobUpdates())).
-		WithOptions(controller.Options{MaxConcurrentReconciles: max(1, r.MaxConcurrentReconciles)}).
-		Complete(r)
+		Watches(r.NewTask(), identicalWaiters{reader: mgr.GetClient()}.handler()).
+		WithOptions(controller.Options{MaxConcurrentReconciles: max(1, r.MaxConcurrentReconciles)})
+	if r.Queue != nil {
+		b = b.WatchesRawSource(r.Queue.Source(r.Kind))
+	}
+	if r.KueueAvailable {
+		b = b.Watches(&kueue.Workload{}, handler.EnqueueRequestsFromMapFunc(r.taskOfWorkload))
+	}
+	return b.Complete(r)
 }

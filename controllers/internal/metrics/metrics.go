@@ -19,6 +19,21 @@ var (
 		Help: "Task attempts (Jobs) started, by kind.",
 	}, []string{"kind"})
 
+	QueueAdmissions = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "langflix_queue_admissions_total",
+		Help: "Task attempts admitted by the operator's queue (its limits on running tasks), by kind.",
+	}, []string{"kind"})
+
+	QueueWaitingTasks = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "langflix_queue_waiting_tasks",
+		Help: "Tasks waiting in the operator's queue for capacity.",
+	})
+
+	QueueRunningTasks = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "langflix_queue_running_tasks",
+		Help: "Tasks holding capacity of the operator's queue: unfinished, unsuspended Jobs not admitted by Kueue, and Jobs admitted but not yet seen.",
+	})
+
 	CleanupRuns = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "langflix_cleanup_runs_total",
 		Help: "Finished cleanup runs observed, by result (succeeded, failed).",
@@ -31,5 +46,6 @@ var (
 )
 
 func init() {
-	ctrlmetrics.Registry.MustRegister(TaskPhaseTransitions, TaskAttempts, CleanupRuns, CleanupFilesDeleted)
+	ctrlmetrics.Registry.MustRegister(TaskPhaseTransitions, TaskAttempts, CleanupRuns, CleanupFilesDeleted,
+		QueueAdmissions, QueueWaitingTasks, QueueRunningTasks)
 }
