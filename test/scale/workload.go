@@ -21,10 +21,13 @@ const bareLabel = "scale.langflix.io/bare"
 func taskName(i int) string { return fmt.Sprintf("episode-%05d", i) }
 
 // scaleTask is the VideoTask of the scale phases: a valid task whose storage is an emptyDir (simulated
-// pods mount nothing, and a claim that does not exist would keep them from being scheduled).
+// pods mount nothing, and a claim that does not exist would keep them from being scheduled). Each task is
+// an episode of its own (its own video, subtitles and output folder), as in a catalogue: identical tasks
+// would wait for the oldest one (work done once), which is not what this measures.
 func scaleTask(name, namespace string) any {
 	return testutil.MakeVideoTask(name, namespace).
-		Storage(corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}).Obj()
+		Storage(corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}).
+		Video("input/" + name + ".mkv").Subtitles("input/" + name + ".srt").Output("output/" + name).Obj()
 }
 
 // bareJob is the Job a user would create for the same work without the operator: the operator's own Job
