@@ -2,6 +2,7 @@ package task
 
 import (
 	"testing"
+	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -17,7 +18,7 @@ func TestTaskUpdates(t *testing.T) {
 	base.Generation, base.ResourceVersion = 1, "10"
 	own := tasksv1.TaskStatus{Phase: tasksv1.TaskRunning, Attempts: 1, JobName: "x-vt-1"}
 	r := &Reconciler{}
-	r.written.record(base, own)
+	r.written.record(base, own, time.Time{})
 	for _, tc := range []struct {
 		name   string
 		change func(*tasksv1.VideoTask)

@@ -32,14 +32,17 @@ import (
 	"github.com/langflix/langflix-operator/controllers/internal/kubewrite"
 	"github.com/langflix/langflix-operator/controllers/internal/kueue"
 	"github.com/langflix/langflix-operator/controllers/internal/metrics"
-	"github.com/langflix/langflix-operator/controllers/internal/naming"
 	"github.com/langflix/langflix-operator/controllers/internal/namespaces"
+	"github.com/langflix/langflix-operator/controllers/internal/naming"
 	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
 )
 
 // taskFinalizer lets the operator delete a task's Jobs explicitly before the task goes, so no Job (and no
 // running runner) outlives it even where garbage collection lags.
 const taskFinalizer = "tasks.langflix.io/jobs"
+
+// echoRetry is how soon a reconcile that found the cache behind the operator's own status write runs again.
+const echoRetry = 250 * time.Millisecond
 
 // Reconciler reconciles one task kind (VideoTask or SlideTask) into one Job per attempt.
 type Reconciler struct {
@@ -86,6 +89,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Re
 	log := klog.FromContext(ctx).WithValues(r.Kind, klog.KObj(task))
 	ctx = klog.NewContext(ctx, log)
 	now := r.Clock.Now()
+
+	if task.GetDeletionTimestamp().IsZero() && r.written.awaitingEcho(task, now) {
+		// Planned from this version, the status written last would be planned and written again: wait for
+		// the watch to bring it (its echo does not reconcile, so the wait is a requeue).
+		log.V(3).Info("Waiting for the cache to show the status written last")
+		return ctrl.Result{RequeueAfter: echoRetry}, nil
+	}
 
 	// status is what the deferred write stores; a plan replaces it. gone is set once the task is deleted or
 	// released to deletion, when there is nothing left to write to.

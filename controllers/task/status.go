@@ -25,7 +25,7 @@ func (r *Reconciler) writeStatus(ctx context.Context, task tasksv1.Task, desired
 	if err := kubewrite.ApplyStatus(ctx, r.Client, task, r.Kind, &desired, "progress"); err != nil {
 		return err
 	}
-	r.written.record(task, desired)
+	r.written.record(task, desired, r.Clock.Now())
 	r.recordTransition(task, *current, desired)
 	if stepErr != nil {
 		// Written once per change of status, so a step that keeps failing does not flood the events.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"hash/fnv"
 	"sync"
+	"time"
 
 	"k8s.io/apimachinery/pkg/types"
 
@@ -29,7 +30,12 @@ type writtenStatus struct {
 	uid     types.UID
 	basedOn string
 	status  uint64
+	at      time.Time
 }
+
+// echoWait bounds how long a reconcile waits for the cache to show the status this process wrote: the
+// watch delivers it in milliseconds; past this the cache is read as it is.
+const echoWait = 5 * time.Second
 
 func keyOf(task tasksv1.Task) types.NamespacedName {
 	return types.NamespacedName{Namespace: task.GetNamespace(), Name: task.GetName()}
@@ -52,14 +58,25 @@ func (w *writtenStatuses) isOwn(task tasksv1.Task, status tasksv1.TaskStatus) bo
 	return ok && e.uid == task.GetUID() && e.status == statusHash(status)
 }
 
-// record notes a status written to the task, planned from the task's current resourceVersion.
-func (w *writtenStatuses) record(task tasksv1.Task, status tasksv1.TaskStatus) {
+// awaitingEcho reports whether the cache still holds the version of the task that the last status written
+// here was planned from, written less than echoWait ago: a plan made from it would start from a status
+// that is no longer the task's (with 16 workers, a Job event reconciles the task right after the reconcile
+// that created the Job, before the watch brought its status back) and write its first status again.
+func (w *writtenStatuses) awaitingEcho(task tasksv1.Task, now time.Time) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	e, ok := w.byTask[keyOf(task)]
+	return ok && e.uid == task.GetUID() && e.basedOn == task.GetResourceVersion() && now.Sub(e.at) < echoWait
+}
+
+// record notes a status written to the task at now, planned from the task's current resourceVersion.
+func (w *writtenStatuses) record(task tasksv1.Task, status tasksv1.TaskStatus, now time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.byTask == nil {
 		w.byTask = map[types.NamespacedName]writtenStatus{}
 	}
-	w.byTask[keyOf(task)] = writtenStatus{uid: task.GetUID(), basedOn: task.GetResourceVersion(), status: statusHash(status)}
+	w.byTask[keyOf(task)] = writtenStatus{uid: task.GetUID(), basedOn: task.GetResourceVersion(), status: statusHash(status), at: now}
 }
 
 // forget drops what is known of a task (it is gone).

@@ -2,6 +2,7 @@ package task
 
 import (
 	"testing"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
@@ -19,16 +20,22 @@ func TestWrittenStatuses(t *testing.T) {
 	if w.alreadyWritten(task, queued) || w.isOwn(task, queued) {
 		t.Fatal("nothing was written yet")
 	}
-	w.record(task, queued)
+	w.record(task, queued, t0)
 	if !w.alreadyWritten(task, queued) {
 		t.Error("the same status from the same version was written already")
+	}
+	if !w.awaitingEcho(task, t0.Add(time.Second)) {
+		t.Error("the cache still holds the version the write was planned from: wait for the echo")
+	}
+	if w.awaitingEcho(task, t0.Add(echoWait)) {
+		t.Error("past echoWait the cache is read as it is")
 	}
 	if w.alreadyWritten(task, running) {
 		t.Error("another status is a change")
 	}
 	caughtUp := task.DeepCopy()
 	caughtUp.ResourceVersion = "6"
-	if w.alreadyWritten(caughtUp, queued) {
+	if w.alreadyWritten(caughtUp, queued) || w.awaitingEcho(caughtUp, t0) {
 		t.Error("once the cache holds a newer version, it is the reference")
 	}
 
@@ -45,7 +52,7 @@ func TestWrittenStatuses(t *testing.T) {
 
 	recreated := task.DeepCopy()
 	recreated.UID = "another"
-	if w.alreadyWritten(recreated, queued) || w.isOwn(recreated, queued) {
+	if w.alreadyWritten(recreated, queued) || w.isOwn(recreated, queued) || w.awaitingEcho(recreated, t0) {
 		t.Error("a task created again under the same name is another task")
 	}
 	w.forget(keyOf(task))
