@@ -13,6 +13,7 @@ import (
 	authenticationv1 "k8s.io/api/authentication/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -124,8 +125,19 @@ func (b *bench) probe(ctx context.Context) error {
 	if !ok {
 		return fmt.Errorf("probe task is not an object")
 	}
-	if err := b.c.client.Create(ctx, task); err != nil {
-		return fmt.Errorf("create probe task: %w", err)
+	// The CRDs are Established, but the client's discovery may not list them yet: retry while the kind is
+	// unknown to it.
+	if err := waitFor(ctx, time.Minute, "the VideoTask kind in discovery", func() (bool, error) {
+		err := b.c.client.Create(ctx, task)
+		if meta.IsNoMatchError(err) {
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("create probe task: %w", err)
+		}
+		return true, nil
+	}); err != nil {
+		return err
 	}
 	err := waitFor(ctx, 2*time.Minute, "the probe task's Job", func() (bool, error) {
 		var jobs batchv1.JobList
