@@ -3,6 +3,7 @@ package v1alpha1
 import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // StoragePath is a path relative to the storage root, or a URL with one of the schemes s3, gs, file or https.
@@ -23,26 +24,44 @@ type StoragePath string
 // +kubebuilder:validation:XValidation:rule="!self.matches('(^|/)[.][.](/|$)')",message="must not contain a '..' path segment"
 type RelativePath string
 
-// TimeLimits bounds how long one attempt of a task may run, like Celery's soft and hard time limits.
+// TimeLimits bounds one attempt of a task, like Celery's soft and hard time limits, plus the time its
+// runner may take to start. start counts while the attempt waits for its runner (scheduling, image pull,
+// volumes); soft and hard count from the runner's own start, so time spent unscheduled never eats into
+// them. The Job's activeDeadlineSeconds is start + hard, a backstop that Kubernetes enforces even if the
+// operator and the runner both fail to.
 // +kubebuilder:validation:XValidation:rule="!has(self.soft) || !has(self.hard) || duration(self.soft) < duration(self.hard)",message="timeLimits.soft must be shorter than timeLimits.hard"
 // +kubebuilder:validation:XValidation:rule="!has(self.hard) || duration(self.hard) <= duration('24h')",message="timeLimits.hard must be at most 24h"
 // +kubebuilder:validation:XValidation:rule="!has(self.soft) || duration(self.soft) > duration('0s')",message="timeLimits.soft must be positive"
+// +kubebuilder:validation:XValidation:rule="!has(self.start) || (duration(self.start) >= duration('1s') && duration(self.start) <= duration('24h'))",message="timeLimits.start must be between 1s and 24h"
 type TimeLimits struct {
 	// soft is when the runner stops starting new work, stops gracefully and keeps partial results
-	// (reason SoftTimeLimitExceeded). It must be shorter than hard.
+	// (reason SoftTimeLimitExceeded), counted from the runner's start. It must be shorter than hard.
 	// +kubebuilder:default="25m"
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	// +optional
 	Soft metav1.Duration `json:"soft,omitzero"`
 
-	// hard is the Job's activeDeadlineSeconds: when it passes, Kubernetes kills the attempt and the task
-	// fails with reason HardTimeLimitExceeded. At most 24h.
+	// hard is when the runner stops at once (reason HardTimeLimitExceeded, never retried), counted from the
+	// runner's start. The runner enforces it itself; Kubernetes stops the attempt at the latest start + hard
+	// after its Job started (activeDeadlineSeconds). At most 24h.
 	// +kubebuilder:default="30m"
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 	// +optional
 	Hard metav1.Duration `json:"hard,omitzero"`
+
+	// start is how long an attempt may wait for its runner to run, counted from its Job's start (time a
+	// Job spends suspended does not count). An attempt whose pod still does not run by then (unschedulable,
+	// an image that cannot be pulled, ...) fails with reason StartTimeLimitExceeded and is retried like any
+	// failed attempt. A configuration error that cannot heal by waiting (a missing Secret, PersistentVolumeClaim
+	// or ServiceAccount) fails the task sooner, after the operator's grace period (reason
+	// PodConfigurationError). From 1s to 24h.
+	// +kubebuilder:default="10m"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
+	// +optional
+	Start metav1.Duration `json:"start,omitzero"`
 }
 
 // RetryPolicy says how often and how late a failed attempt is retried. The delay before retry n (1-based) is
@@ -76,6 +95,8 @@ type RetryPolicy struct {
 type TaskTemplate struct {
 	// storage is the volume that holds the task's inputs and outputs, mounted into the runner at /data, for
 	// example {persistentVolumeClaim: {claimName: media}}. Relative paths in the spec are resolved against it.
+	// It must set exactly one volume type: a pod cannot mount anything else.
+	// +kubebuilder:validation:XValidation:rule="[has(self.hostPath), has(self.emptyDir), has(self.gcePersistentDisk), has(self.awsElasticBlockStore), has(self.gitRepo), has(self.secret), has(self.nfs), has(self.iscsi), has(self.glusterfs), has(self.persistentVolumeClaim), has(self.rbd), has(self.flexVolume), has(self.cinder), has(self.cephfs), has(self.flocker), has(self.downwardAPI), has(self.fc), has(self.azureFile), has(self.configMap), has(self.vsphereVolume), has(self.quobyte), has(self.azureDisk), has(self.photonPersistentDisk), has(self.projected), has(self.portworxVolume), has(self.scaleIO), has(self.storageos), has(self.csi), has(self.ephemeral), has(self.image)].filter(x, x).size() == 1",message="spec.storage must set exactly one volume type, such as persistentVolumeClaim"
 	// +required
 	Storage corev1.VolumeSource `json:"storage"`
 
@@ -85,7 +106,7 @@ type TaskTemplate struct {
 	Output StoragePath `json:"output,omitempty"`
 
 	// timeLimits are the soft and hard time limits of one attempt.
-	// +kubebuilder:default={soft:"25m",hard:"30m"}
+	// +kubebuilder:default={soft:"25m",hard:"30m",start:"10m"}
 	// +optional
 	TimeLimits TimeLimits `json:"timeLimits,omitzero"`
 
@@ -95,18 +116,22 @@ type TaskTemplate struct {
 	Retry RetryPolicy `json:"retry,omitzero"`
 
 	// resources are the runner container's compute resources. When empty, the operator's defaults apply.
-	// A change applies to the next attempt; a running attempt keeps what it started with.
+	// A change applies to the next attempt; a running attempt keeps what it started with. A request may not
+	// exceed its limit.
+	// +kubebuilder:validation:XValidation:rule="!has(self.requests) || !has(self.limits) || ['cpu', 'memory', 'ephemeral-storage'].all(r, !(r in self.requests) || !(r in self.limits) || quantity(string(self.requests[r])).compareTo(quantity(string(self.limits[r]))) <= 0)",message="spec.resources: every request must be less than or equal to its limit"
 	// +optional
 	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
 
 	// priorityClassName is the PriorityClass of the runner pods.
 	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$')",message="spec.priorityClassName must be a lowercase RFC 1123 subdomain (a-z, 0-9, '-', '.')"
 	// +optional
 	PriorityClassName string `json:"priorityClassName,omitempty"`
 
 	// serviceAccountName runs the runner under this ServiceAccount instead of the one the operator manages
 	// ("langflix-runner"). It must be allowed to get and patch the task's status.
 	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$')",message="spec.serviceAccountName must be a lowercase RFC 1123 subdomain (a-z, 0-9, '-', '.')"
 	// +optional
 	ServiceAccountName string `json:"serviceAccountName,omitempty"`
 
@@ -142,8 +167,13 @@ const (
 )
 
 // TaskProgress is the runner's progress report. The runner owns it (field manager "langflix-runner");
-// the operator never writes it.
+// the operator never sets it, and removes it once a newer attempt than the one that wrote it starts.
 type TaskProgress struct {
+	// attempt is the number of the attempt whose runner wrote this progress. Progress of an earlier
+	// attempt is stale: the operator removes it when the next attempt starts.
+	// +kubebuilder:validation:Minimum=0
+	// +optional
+	Attempt int32 `json:"attempt,omitempty"`
 	// current is the number of work units done.
 	// +optional
 	Current int64 `json:"current,omitempty"`
@@ -183,6 +213,48 @@ type TaskResult struct {
 	Partial bool `json:"partial,omitempty"`
 }
 
+// MaxPreviousAttempts bounds status.previousAttempts: the newest ones are kept.
+const MaxPreviousAttempts = 10
+
+// AttemptStatus is one attempt of a task: the Job that runs it, when it started and how it ended. An
+// attempt is identified by its Job's UID, not only its name, so a Job that vanished and a Job of the same
+// name created by someone else are never taken for it.
+type AttemptStatus struct {
+	// number is the attempt's number, from 1.
+	// +kubebuilder:validation:Minimum=1
+	// +required
+	Number int32 `json:"number"`
+	// jobName is the name of the attempt's Job.
+	// +kubebuilder:validation:MaxLength=63
+	// +optional
+	JobName string `json:"jobName,omitempty"`
+	// jobUID is the UID of the attempt's Job, as the API server returned it when the operator created the
+	// Job; empty until then.
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=128
+	// +optional
+	JobUID types.UID `json:"jobUID,omitempty"`
+	// createTime is when the attempt's Job was created.
+	// +optional
+	CreateTime *metav1.Time `json:"createTime,omitempty"`
+	// startTime is when the attempt's runner was first seen running.
+	// +optional
+	StartTime *metav1.Time `json:"startTime,omitempty"`
+	// finishTime is when the attempt ended; unset while it runs.
+	// +optional
+	FinishTime *metav1.Time `json:"finishTime,omitempty"`
+	// reason says how the attempt ended, once it did: Completed, AttemptFailed, InvalidInput,
+	// SoftTimeLimitExceeded, HardTimeLimitExceeded, StartTimeLimitExceeded, PodConfigurationError,
+	// JobDeleted, JobRejected, JobNameConflict.
+	// +kubebuilder:validation:MaxLength=128
+	// +optional
+	Reason string `json:"reason,omitempty"`
+	// message explains reason.
+	// +kubebuilder:validation:MaxLength=4096
+	// +optional
+	Message string `json:"message,omitempty"`
+}
+
 // TaskStatus is the observed state of a VideoTask or SlideTask.
 type TaskStatus struct {
 	// observedGeneration is the metadata.generation this status was computed for.
@@ -194,12 +266,22 @@ type TaskStatus struct {
 	// progress is written by the runner while an attempt runs.
 	// +optional
 	Progress *TaskProgress `json:"progress,omitempty"`
-	// attempts is how many attempts (Jobs) have been started.
+	// attempts is how many attempts (Jobs) have been started. A disruption that Kubernetes absorbs within
+	// an attempt (an eviction, a preemption, a node drain, a deleted pod) is not a new attempt: the Job
+	// replaces the pod.
 	// +optional
 	Attempts int32 `json:"attempts,omitempty"`
 	// jobName is the Job of the current or last attempt.
 	// +optional
 	JobName string `json:"jobName,omitempty"`
+	// currentAttempt is the current or last attempt: its Job, when it started and, once it ended, how.
+	// +optional
+	CurrentAttempt *AttemptStatus `json:"currentAttempt,omitempty"`
+	// previousAttempts are the attempts before the current one, oldest first; only the newest 10 are kept.
+	// +kubebuilder:validation:MaxItems=10
+	// +listType=atomic
+	// +optional
+	PreviousAttempts []AttemptStatus `json:"previousAttempts,omitempty"`
 	// startTime is when the first attempt started.
 	// +optional
 	StartTime *metav1.Time `json:"startTime,omitempty"`
@@ -213,7 +295,9 @@ type TaskStatus struct {
 	// +optional
 	Result *TaskResult `json:"result,omitempty"`
 	// reason is a CamelCase word for the last failure or state change, such as InvalidInput,
-	// HardTimeLimitExceeded, SoftTimeLimitExceeded, BackoffLimitExceeded.
+	// HardTimeLimitExceeded, SoftTimeLimitExceeded, BackoffLimitExceeded, JobRejected, QuotaExceeded, or
+	// why a queued attempt's pod does not run yet (Unschedulable, FailedCreate, or the runner container's
+	// waiting reason such as CreateContainerConfigError or ImagePullBackOff).
 	// +optional
 	Reason string `json:"reason,omitempty"`
 	// message is a human-readable explanation of reason.
@@ -221,7 +305,7 @@ type TaskStatus struct {
 	Message string `json:"message,omitempty"`
 	// conditions are the latest observations. Ready, Reconciling and Stalled summarise the task for GitOps
 	// tools (kstatus reads a queued or running task as InProgress, a succeeded one as Current, a failed one
-	// as Failed); a step the operator could not carry out (reason CreateJobFailed, ...) shows in Ready with
+	// as Failed); a step the operator could not carry out (reason JobCreateFailed, ...) shows in Ready with
 	// the API server's message. Running, Succeeded, Failed and Suspended follow the phase.
 	// +listType=map
 	// +listMapKey=type

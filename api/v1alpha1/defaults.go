@@ -9,6 +9,8 @@ import "time"
 const (
 	DefaultSoftTimeLimit = 25 * time.Minute
 	DefaultHardTimeLimit = 30 * time.Minute
+	// DefaultStartTimeLimit is how long an attempt may wait for its runner to run (timeLimits.start).
+	DefaultStartTimeLimit = 10 * time.Minute
 	DefaultMaxRetries    = 3
 	DefaultBackoffBase   = 60 * time.Second
 	DefaultBackoffCap    = 10 * time.Minute
@@ -66,6 +68,14 @@ func (l TimeLimits) HardOrDefault() time.Duration {
 		return l.Hard.Duration
 	}
 	return DefaultHardTimeLimit
+}
+
+// StartOrDefault returns the start limit, or its default when unset.
+func (l TimeLimits) StartOrDefault() time.Duration {
+	if l.Start.Duration > 0 {
+		return l.Start.Duration
+	}
+	return DefaultStartTimeLimit
 }
 
 // MaxRetriesOrDefault returns maxRetries, or its default when unset.

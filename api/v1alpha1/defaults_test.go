@@ -34,6 +34,8 @@ func TestSchemaDefaultsAreTheGoDefaults(t *testing.T) {
 		{"videotasks", "render.repeatCount", tasksv1.DefaultRepeatCount},
 		{"videotasks", "timeLimits.soft", tasksv1.DefaultSoftTimeLimit},
 		{"videotasks", "timeLimits.hard", tasksv1.DefaultHardTimeLimit},
+		{"videotasks", "timeLimits.start", tasksv1.DefaultStartTimeLimit},
+		{"slidetasks", "timeLimits.start", tasksv1.DefaultStartTimeLimit},
 		{"videotasks", "retry.maxRetries", tasksv1.DefaultMaxRetries},
 		{"videotasks", "retry.backoffBase", tasksv1.DefaultBackoffBase},
 		{"videotasks", "retry.backoffCap", tasksv1.DefaultBackoffCap},

@@ -77,14 +77,16 @@ type LLMSpec struct {
 
 // SecretKeyRef names one key of a Secret in the task's namespace.
 type SecretKeyRef struct {
-	// name is the Secret's name.
+	// name is the Secret's name, a lowercase RFC 1123 subdomain.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$')",message="the Secret name must be a lowercase RFC 1123 subdomain (a-z, 0-9, '-', '.')"
 	// +required
 	Name string `json:"name"`
-	// key is the key within the Secret.
+	// key is the key within the Secret: letters, digits, '-', '_' and '.'.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[-._a-zA-Z0-9]+$')",message="the Secret key may only hold letters, digits, '-', '_' and '.'"
 	// +required
 	Key string `json:"key"`
 }
@@ -160,7 +162,7 @@ type RenderSpec struct {
 // +kubebuilder:validation:XValidation:rule="self.expressions == oldSelf.expressions",message="spec.expressions is immutable: a VideoTask is one run; create a new task instead",fieldPath=".expressions"
 // +kubebuilder:validation:XValidation:rule="self.render == oldSelf.render",message="spec.render is immutable: a VideoTask is one run; create a new task instead",fieldPath=".render"
 // +kubebuilder:validation:XValidation:rule="self.storage == oldSelf.storage",message="spec.storage is immutable: a VideoTask is one run; create a new task instead",fieldPath=".storage"
-// +kubebuilder:validation:XValidation:rule="(has(self.timeLimits.soft) ? duration(self.timeLimits.soft) : duration('25m')) == (has(oldSelf.timeLimits.soft) ? duration(oldSelf.timeLimits.soft) : duration('25m')) && (has(self.timeLimits.hard) ? duration(self.timeLimits.hard) : duration('30m')) == (has(oldSelf.timeLimits.hard) ? duration(oldSelf.timeLimits.hard) : duration('30m'))",message="spec.timeLimits is immutable: a VideoTask is one run; create a new task instead",fieldPath=".timeLimits"
+// +kubebuilder:validation:XValidation:rule="(has(self.timeLimits.soft) ? duration(self.timeLimits.soft) : duration('25m')) == (has(oldSelf.timeLimits.soft) ? duration(oldSelf.timeLimits.soft) : duration('25m')) && (has(self.timeLimits.hard) ? duration(self.timeLimits.hard) : duration('30m')) == (has(oldSelf.timeLimits.hard) ? duration(oldSelf.timeLimits.hard) : duration('30m')) && (has(self.timeLimits.start) ? duration(self.timeLimits.start) : duration('10m')) == (has(oldSelf.timeLimits.start) ? duration(oldSelf.timeLimits.start) : duration('10m'))",message="spec.timeLimits is immutable: a VideoTask is one run; create a new task instead",fieldPath=".timeLimits"
 // +kubebuilder:validation:XValidation:rule="(has(self.retry.maxRetries) ? self.retry.maxRetries : 3) == (has(oldSelf.retry.maxRetries) ? oldSelf.retry.maxRetries : 3) && (has(self.retry.backoffBase) ? duration(self.retry.backoffBase) : duration('60s')) == (has(oldSelf.retry.backoffBase) ? duration(oldSelf.retry.backoffBase) : duration('60s')) && (has(self.retry.backoffCap) ? duration(self.retry.backoffCap) : duration('10m')) == (has(oldSelf.retry.backoffCap) ? duration(oldSelf.retry.backoffCap) : duration('10m'))",message="spec.retry is immutable: a VideoTask is one run; create a new task instead",fieldPath=".retry"
 // +kubebuilder:validation:XValidation:rule="has(self.output) == has(oldSelf.output) && (!has(self.output) || self.output == oldSelf.output)",message="spec.output is immutable: a VideoTask is one run; create a new task instead",fieldPath=".output"
 // +kubebuilder:validation:XValidation:rule="has(self.priorityClassName) == has(oldSelf.priorityClassName) && (!has(self.priorityClassName) || self.priorityClassName == oldSelf.priorityClassName) && has(self.serviceAccountName) == has(oldSelf.serviceAccountName) && (!has(self.serviceAccountName) || self.serviceAccountName == oldSelf.serviceAccountName)",message="spec.priorityClassName and spec.serviceAccountName are immutable: a VideoTask is one run; create a new task instead"
@@ -193,6 +195,7 @@ type VideoTaskSpec struct {
 // shorts. Each attempt runs as one Job.
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
+// +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 63",message="metadata.name must be at most 63 characters: it becomes the tasks.langflix.io/task label of the task's Jobs and pods"
 // +kubebuilder:resource:shortName=vt,categories=langflix
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="Progress",type=integer,JSONPath=`.status.progress.percent`,description="percent done"

@@ -105,6 +105,12 @@ func (w *SlideTaskWrapper) SoftHard(soft, hard string) *SlideTaskWrapper {
 	return w
 }
 
+// StartLimit sets spec.timeLimits.start: how long an attempt may wait for its runner to run.
+func (w *SlideTaskWrapper) StartLimit(start string) *SlideTaskWrapper {
+	setStart(&w.Spec.TaskTemplate, start)
+	return w
+}
+
 // Retries sets spec.retry.maxRetries.
 func (w *SlideTaskWrapper) Retries(n int32) *SlideTaskWrapper {
 	setRetries(&w.Spec.TaskTemplate, n)

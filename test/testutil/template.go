@@ -38,8 +38,9 @@ func validTemplate() tasksv1alpha1.TaskTemplate {
 	return tasksv1alpha1.TaskTemplate{
 		Storage: PVCSource(DefaultClaim),
 		TimeLimits: tasksv1alpha1.TimeLimits{
-			Soft: Duration("25m"),
-			Hard: Duration("30m"),
+			Soft:  Duration("25m"),
+			Hard:  Duration("30m"),
+			Start: Duration("10m"),
 		},
 		Retry: tasksv1alpha1.RetryPolicy{
 			BackoffBase: Duration("60s"),
@@ -54,8 +55,10 @@ func validTemplate() tasksv1alpha1.TaskTemplate {
 // setSoftHard sets both time limits. A zero duration ("0s") is omitted from the JSON (omitzero) and the
 // server fills in the default, so a test of a zero limit must send it with WithField.
 func setSoftHard(t *tasksv1alpha1.TaskTemplate, soft, hard string) {
-	t.TimeLimits = tasksv1alpha1.TimeLimits{Soft: Duration(soft), Hard: Duration(hard)}
+	t.TimeLimits.Soft, t.TimeLimits.Hard = Duration(soft), Duration(hard)
 }
+
+func setStart(t *tasksv1alpha1.TaskTemplate, start string) { t.TimeLimits.Start = Duration(start) }
 
 func setBackoff(t *tasksv1alpha1.TaskTemplate, base, backoffCap string) {
 	t.Retry.BackoffBase = Duration(base)

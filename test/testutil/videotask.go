@@ -161,6 +161,12 @@ func (w *VideoTaskWrapper) SoftHard(soft, hard string) *VideoTaskWrapper {
 	return w
 }
 
+// StartLimit sets spec.timeLimits.start: how long an attempt may wait for its runner to run.
+func (w *VideoTaskWrapper) StartLimit(start string) *VideoTaskWrapper {
+	setStart(&w.Spec.TaskTemplate, start)
+	return w
+}
+
 // Retries sets spec.retry.maxRetries.
 func (w *VideoTaskWrapper) Retries(n int32) *VideoTaskWrapper {
 	setRetries(&w.Spec.TaskTemplate, n)
