@@ -42,8 +42,10 @@ func (a *app) runVideo(cmd *cobra.Command, o *runnerv1.VideoOptions) error {
 	if err == nil {
 		a.log.Info("video task", "version", Version, "video", o.Video, "subtitles", o.Subtitles, "out", o.Out,
 			"extractor", o.Extractor, "maxExpressions", o.MaxExpressions, "level", o.Level,
-			"targetLanguage", o.TargetLanguage, "softTimeLimit", cfg.SoftTimeLimit)
-		d := pipeline.NewDeadline(cmd.Context(), a.env.Start, cfg.SoftTimeLimit)
+			"targetLanguage", o.TargetLanguage, "softTimeLimit", cfg.SoftTimeLimit, "hardTimeLimit", o.HardTimeLimit)
+		ctx, cancel := pipeline.WithHardTimeLimit(cmd.Context(), a.env.Start, o.HardTimeLimit)
+		defer cancel()
+		d := pipeline.NewDeadline(ctx, a.env.Start, cfg.SoftTimeLimit)
 		defer d.Stop()
 		res, err = pipeline.RunVideo(d, cfg)
 	}
