@@ -11,9 +11,9 @@ const (
 	DefaultHardTimeLimit = 30 * time.Minute
 	// DefaultStartTimeLimit is how long an attempt may wait for its runner to run (timeLimits.start).
 	DefaultStartTimeLimit = 10 * time.Minute
-	DefaultMaxRetries    = 3
-	DefaultBackoffBase   = 60 * time.Second
-	DefaultBackoffCap    = 10 * time.Minute
+	DefaultMaxRetries     = 3
+	DefaultBackoffBase    = 60 * time.Second
+	DefaultBackoffCap     = 10 * time.Minute
 
 	// DefaultLanguage is the spoken language of a video (spec.source.language).
 	DefaultLanguage = "en"

@@ -1,8 +1,8 @@
 package runnerv1alpha1_test
 
 import (
-	"slices"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
