@@ -78,6 +78,7 @@ const (
 const (
 	ReasonListJobsFailed      = "ListJobsFailed"
 	ReasonListPodsFailed      = "ListPodsFailed"
+	ReasonListEventsFailed    = "ListEventsFailed"
 	ReasonDeletePodFailed     = "DeletePodFailed"
 	ReasonReleasePodFailed    = "ReleasePodFailed"
 	ReasonDeleteJobFailed     = "DeleteJobFailed"

@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
+	"github.com/langflix/langflix-operator/controllers/task"
 )
 
 // Options are the manager's flags. Every flag can also come from the environment variable named in its
@@ -25,6 +26,7 @@ type Options struct {
 	MaxConcurrentReconciles int
 	SyncPeriod              time.Duration
 	Runner                  runnerpod.Config
+	Attempts                task.AttemptPolicy
 	KubeAPIQPS              float64
 	KubeAPIBurst            int
 }
@@ -48,6 +50,10 @@ func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
 	fs.StringVar(&o.Runner.RedisURL, "redis-url", env("REDIS_URL", ""), "Optional Redis URL the runner uses as its result cache. Env REDIS_URL.")
 	fs.StringVar(&o.Runner.ServiceAccountName, "runner-service-account", env("RUNNER_SERVICE_ACCOUNT", runnerpod.DefaultServiceAccount), "ServiceAccount the operator creates for runners in each task namespace. Env RUNNER_SERVICE_ACCOUNT.")
 	fs.StringVar(&o.Runner.ClusterRoleName, "runner-cluster-role", env("RUNNER_CLUSTER_ROLE", runnerpod.DefaultClusterRole), "ClusterRole bound to the runner ServiceAccount. Env RUNNER_CLUSTER_ROLE.")
+	fs.DurationVar(&o.Attempts.ConfigErrorGrace, "pod-config-error-grace", envDuration("POD_CONFIG_ERROR_GRACE", task.DefaultAttemptPolicy.ConfigErrorGrace),
+		"How long a configuration error that waiting cannot fix (a missing Secret, PersistentVolumeClaim or ServiceAccount) may hold an attempt's pod before the task fails with reason PodConfigurationError. Env POD_CONFIG_ERROR_GRACE.")
+	fs.DurationVar(&o.Attempts.RecheckInterval, "pod-create-recheck-interval", task.DefaultAttemptPolicy.RecheckInterval,
+		"How often a Job without a pod is looked at again for the Job controller's FailedCreate events.")
 	fs.Float64Var(&o.KubeAPIQPS, "kube-api-qps", 50, "Client requests per second to the API server.")
 	fs.IntVar(&o.KubeAPIBurst, "kube-api-burst", 100, "Client request burst to the API server.")
 	if err := fs.Parse(args); err != nil {
@@ -64,6 +70,9 @@ func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
 		o.Runner.PullPolicy = p
 	default:
 		return o, fmt.Errorf("--runner-image-pull-policy: %q is not Always, IfNotPresent or Never", pullPolicy)
+	}
+	if o.Attempts.ConfigErrorGrace <= 0 || o.Attempts.RecheckInterval <= 0 {
+		return o, fmt.Errorf("--pod-config-error-grace and --pod-create-recheck-interval must be positive")
 	}
 	if o.Runner.Image == "" {
 		return o, fmt.Errorf("--runner-image must not be empty")
@@ -90,6 +99,15 @@ func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
 	}
 	o.Runner.DefaultResources = corev1.ResourceRequirements{Requests: reqs, Limits: limits}
 	return o, nil
+}
+
+// envDuration is the duration in the environment variable name, or def when it is unset or not a duration
+// (the flag's own parsing then reports nothing: a bad value in the environment falls back to the default).
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(env(name, "")); err == nil {
+		return d
+	}
+	return def
 }
 
 func env(name, def string) string {

@@ -19,6 +19,11 @@ var (
 		Help: "Task attempts (Jobs) started, by kind.",
 	}, []string{"kind"})
 
+	TaskAttemptEnds = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "langflix_task_attempt_ends_total",
+		Help: "Task attempts that ended, by kind and reason (Completed, AttemptFailed, JobDeleted, InvalidInput, ...: the API's fixed set).",
+	}, []string{"kind", "reason"})
+
 	CleanupRuns = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "langflix_cleanup_runs_total",
 		Help: "Finished cleanup runs observed, by result (succeeded, failed).",
@@ -31,5 +36,5 @@ var (
 )
 
 func init() {
-	ctrlmetrics.Registry.MustRegister(TaskPhaseTransitions, TaskAttempts, CleanupRuns, CleanupFilesDeleted)
+	ctrlmetrics.Registry.MustRegister(TaskPhaseTransitions, TaskAttempts, TaskAttemptEnds, CleanupRuns, CleanupFilesDeleted)
 }
