@@ -111,4 +111,4 @@ func managerOptions() manager.Options {
 }
 
 // attemptPolicy is the operator's judgement of pods that do not start, shortened so specs take seconds.
-var attemptPolicy = task.AttemptPolicy{ConfigErrorGrace: 3 * time.Second, RecheckInterval: time.Second}
+var attemptPolicy = task.AttemptPolicy{ConfigErrorGrace: 6 * time.Second, RecheckInterval: time.Second}

@@ -29,6 +29,9 @@ type taskObservation struct {
 	// newerJob is a Job of the task for a later attempt than status knows: created by an operator that
 	// stopped before it could record it. It becomes the current attempt.
 	newerJob *batchv1.Job
+	// jobLive is set when job was read from the API server because the cache does not have it (its labels
+	// were changed): its changes trigger no reconcile, so the task is looked at again on a timer.
+	jobLive bool
 	// jobGone is set when status knows the current attempt's Job UID and a live read finds no Job with it:
 	// the Job was deleted after it was created (by a person, a TTL controller, a policy).
 	jobGone bool
@@ -77,6 +80,7 @@ func (r *Reconciler) observe(ctx context.Context, task tasksv1.Task, now time.Ti
 		if obs.job, obs.jobGone, err = r.attemptJob(ctx, task, cur, owned); err != nil {
 			return obs, err
 		}
+		obs.jobLive = obs.job != nil && findJob(owned, func(j *batchv1.Job) bool { return j.UID == obs.job.UID }) == nil
 	}
 	if obs.job == nil || (cur != nil && cur.FinishTime != nil && obs.newerJob == nil) {
 		return obs, nil
@@ -121,7 +125,8 @@ func (r *Reconciler) attemptJob(ctx context.Context, task tasksv1.Task, cur *tas
 		return findJob(owned, func(j *batchv1.Job) bool { return j.Name == cur.JobName }), false, nil
 	}
 	if job := findJob(owned, func(j *batchv1.Job) bool { return j.UID == cur.JobUID }); job != nil {
-		return job, false, nil
+		// A Job being deleted before it finished is as good as gone: its pods are being stopped.
+		return job, deletedUnfinished(job, cur), nil
 	}
 	if cur.FinishTime != nil {
 		// The attempt's end is recorded: its Job may go, nothing depends on it any more.
@@ -138,7 +143,13 @@ func (r *Reconciler) attemptJob(ctx context.Context, task tasksv1.Task, cur *tas
 		// Deleted, and another Job took the name since.
 		return nil, true, nil
 	}
-	return &live, false, nil
+	return &live, deletedUnfinished(&live, cur), nil
+}
+
+// deletedUnfinished reports whether someone deletes the unfinished attempt's Job (the operator itself
+// deletes a Job only after its attempt's end is recorded).
+func deletedUnfinished(job *batchv1.Job, cur *tasksv1.AttemptStatus) bool {
+	return cur.FinishTime == nil && !job.DeletionTimestamp.IsZero() && jobs.Finished(job) == nil
 }
 
 // readTermination reads the runner's exit from the finished Job's pods on the API server: the cache may

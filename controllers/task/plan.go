@@ -27,6 +27,10 @@ type AttemptPolicy struct {
 	RecheckInterval time.Duration
 }
 
+// uncachedJobRecheck is how often a running attempt whose Job dropped out of the operator's cache (someone
+// removed its labels) is looked at: no watch event reports its changes.
+const uncachedJobRecheck = 30 * time.Second
+
 // DefaultAttemptPolicy is the manager's default.
 var DefaultAttemptPolicy = AttemptPolicy{ConfigErrorGrace: 2 * time.Minute, RecheckInterval: 10 * time.Second}
 
@@ -109,6 +113,9 @@ func planTask(task tasksv1.Task, kind string, obs taskObservation, now time.Time
 		p.endAttempt(classifyAttempt(obs.job, cond, obs.termination), at)
 	default:
 		p.activeJob()
+		if obs.jobLive {
+			p.requeue(uncachedJobRecheck)
+		}
 	}
 	setSummary(&st, now)
 	p.plan.status = st
