@@ -38,6 +38,7 @@ manifests: controller-gen ## Generate CRDs and RBAC from the API types and kubeb
 	$(CONTROLLER_GEN) rbac:roleName=langflix-operator crd paths="./api/..." paths="./controllers/task" paths="./controllers/cleanuppolicy" \
 		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
 	@if [ -d charts/langflix-operator/crds ]; then cp config/crd/bases/*.yaml charts/langflix-operator/crds/; fi
+	@mkdir -p charts/langflix-operator/files/admission && cp config/admission/*-policy.yaml charts/langflix-operator/files/admission/
 
 .PHONY: generate
 generate: controller-gen ## Generate deepcopy code.
@@ -58,6 +59,10 @@ lint: staticcheck ## Check formatting, go vet and staticcheck.
 	go vet ./...
 	$(STATICCHECK) ./...
 
+.PHONY: lint-api
+lint-api: golangci-kal ## Lint the API types in api/ with kube-api-linter (.golangci-kal.yml; not part of `make lint` yet).
+	"$$(hack/build-tools.sh path golangci-kal)" run --config .golangci-kal.yml ./api/...
+
 .PHONY: verify
 verify: manifests generate ## Fail when generated files are out of date.
 	@if [ -n "$$(git status --porcelain -- api config charts)" ]; then \
@@ -71,9 +76,14 @@ ENVTEST_ASSETS = $(if $(KUBEBUILDER_ASSETS),$(KUBEBUILDER_ASSETS),$(shell hack/b
 
 .PHONY: test
 test: manifests generate vet envtest ## Run unit, envtest and runner tests (real kube-apiserver, ffmpeg, redis).
-	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go test $(GO_TEST_FLAGS) ./...
+	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go test $(GO_TEST_FLAGS) $$(go list ./... | grep -v '/test/security$$')
+	$(MAKE) test-security
 	cd hack/localnode && go test $(GO_TEST_FLAGS) ./...
 	$(MAKE) fuzz-short
+
+.PHONY: test-security
+test-security: envtest ## Security suite on envtest: every escalation attempt through a task ("N attempts, 0 succeeded").
+	KUBEBUILDER_ASSETS="$(ENVTEST_ASSETS)" go test $(GO_TEST_FLAGS) ./test/security/ -v -args -ginkgo.no-color
 
 .PHONY: test-e2e
 test-e2e: ## End-to-end suite: own local cluster, helm install, real runner processes (E2E_KEEP_CLUSTER=1 keeps it).
@@ -103,8 +113,12 @@ bench: ## Run the runner benchmark (cuts 5 clips from a 10-minute 720p video; pr
 ##@ Build
 
 .PHONY: build
-build: generate ## Build the manager and runner binaries into bin/ (runner version stamped from git).
-	BIN=$(BIN) VERSION=$(VERSION) hack/build-binaries.sh
+build: generate ## Build the manager, runner and kubectl-langflix binaries into bin/ (versions stamped from git).
+	BIN=$(BIN) VERSION=$(VERSION) hack/build-binaries.sh manager runner plugin
+
+.PHONY: plugin-dist
+plugin-dist: ## kubectl-langflix archives per OS/arch with sha256 and the krew manifest, in dist/plugin/.
+	hack/plugin-dist.sh
 
 .PHONY: run
 run: manifests generate ## Run the manager against the cluster in KUBECONFIG.
@@ -140,3 +154,21 @@ $(CONTROLLER_GEN):
 staticcheck: $(STATICCHECK)
 $(STATICCHECK):
 	GOBIN=$(dir $(STATICCHECK)) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+# kwok, Kueue and golangci-lint with kube-api-linter: built from the Go module proxy at pinned versions and cached
+# under $(LANGFLIX_CACHE)/tools by hack/build-tools.sh (a warm run takes well under a second).
+.PHONY: tools
+tools: ## Build (or find cached) kwok, the Kueue manager and golangci-lint with kube-api-linter.
+	@hack/build-tools.sh all >/dev/null
+
+.PHONY: kwok
+kwok: ## Build (or find cached) kwok, the simulated nodes and pods of the scale tests.
+	@hack/build-tools.sh kwok >/dev/null
+
+.PHONY: kueue
+kueue: ## Build (or find cached) the Kueue manager (run it with hack/kueue.sh start).
+	@hack/build-tools.sh kueue >/dev/null
+
+.PHONY: golangci-kal
+golangci-kal: ## Build (or find cached) golangci-lint v2 with the kube-api-linter module plugin compiled in.
+	@hack/build-tools.sh golangci-kal >/dev/null

@@ -2,7 +2,7 @@
 # Builds the project's own programs into bin/ with the version stamped in, the one place that knows the
 # version's linker flag (make build, make demo and make test-e2e all call it):
 #
-#   hack/build-binaries.sh [manager] [runner]     (default: both)
+#   hack/build-binaries.sh [manager] [runner] [plugin]     (default: manager and runner)
 #
 # -X silently ignores a symbol that does not exist, so a renamed variable would leave every build reporting
 # "dev": after building, the runner is asked for its version and the build fails when it is not the stamped one.
@@ -12,6 +12,8 @@ cd "$ROOT"
 BIN="${BIN:-bin}"
 VERSION="${VERSION:-$(git describe --tags --always --dirty 2>/dev/null || echo dev)}"
 VERSION_SYMBOL=github.com/langflix/langflix-operator/runner/cli.Version
+# kubectl-langflix's version; hack/plugin-dist.sh stamps the release archives with the same symbol.
+PLUGIN_VERSION_SYMBOL=github.com/langflix/langflix-operator/internal/kubectlplugin.Version
 
 targets=("$@")
 ((${#targets[@]} > 0)) || targets=(manager runner)
@@ -27,6 +29,14 @@ for target in "${targets[@]}"; do
         exit 1
       }
       ;;
-    *) echo "build-binaries: unknown target '$target' (manager|runner)" >&2; exit 2 ;;
+    plugin)
+      go build -ldflags "-X $PLUGIN_VERSION_SYMBOL=$VERSION" -o "$BIN/kubectl-langflix" ./cmd/kubectl-langflix
+      reported=$("$BIN/kubectl-langflix" --version)
+      [[ "$reported" == "kubectl langflix version $VERSION" ]] || {
+        echo "build-binaries: $BIN/kubectl-langflix reports '$reported', not version $VERSION: is $PLUGIN_VERSION_SYMBOL still the version variable?" >&2
+        exit 1
+      }
+      ;;
+    *) echo "build-binaries: unknown target '$target' (manager|runner|plugin)" >&2; exit 2 ;;
   esac
 done

@@ -2,12 +2,15 @@
 # Checks the Helm chart charts/langflix-operator. Runs every check, prints what differs for each failure, and
 # exits non-zero when any failed:
 #
-#   1. crds/ holds byte-identical copies of config/crd/bases (`make manifests` copies them).
+#   1. crds/ holds byte-identical copies of config/crd/bases, and files/admission of the admission policies in
+#      config/admission (`make manifests` copies both).
 #   2. `helm lint --strict` with the default values and with ci/all-values.yaml (every option on); the
 #      package holds what NOTES.txt reads and not the check-only ci/ values.
 #   3. `helm template` with both; the values schema rejects bad values; rendered flags match the values.
 #   4. The rendered operator ClusterRole grants exactly what config/rbac/role.yaml (generated from the
-#      +kubebuilder:rbac markers) grants, and the runner ClusterRole what config/rbac/runner_role.yaml grants.
+#      +kubebuilder:rbac markers) grants, and the runner ClusterRole what config/rbac/runner_role.yaml grants;
+#      with watchNamespaces (ci/all-values.yaml) there is no operator ClusterRole, and the operator's Role in
+#      each watched namespace grants exactly what role.yaml grants.
 #   5. When KUBECONFIG names a reachable API server (envtest or a real cluster): the CRDs are applied for real
 #      (custom resources cannot be dry-run without them), the release namespace and the watched namespaces of
 #      ci/all-values.yaml are created when missing (with Pod Security warn=restricted), and the rendered
@@ -98,6 +101,25 @@ else
   fail "crds/ is identical to config/crd/bases (run 'make manifests')" "$crd_problems"
 fi
 
+# The admission policies: the chart renders its copies in files/admission, with its values in their settings.
+policy_problems=""
+for src in config/admission/*-policy.yaml; do
+  dst="$CHART/files/admission/$(basename "$src")"
+  if [[ ! -f "$dst" ]]; then
+    policy_problems+="missing: charts/langflix-operator/files/admission/$(basename "$src")"$'\n'
+  elif ! cmp -s "$src" "$dst"; then
+    policy_problems+="$(diff -u "$src" "$dst" | head -40 || true)"$'\n'
+  fi
+done
+for dst in "$CHART"/files/admission/*.yaml; do
+  [[ -f "config/admission/$(basename "$dst")" ]] || policy_problems+="extra: $dst has no source in config/admission"$'\n'
+done
+if [[ -z "$policy_problems" ]]; then
+  pass "files/admission is identical to the policies in config/admission ($(find config/admission -name '*-policy.yaml' | wc -l) policies)"
+else
+  fail "files/admission is identical to the policies in config/admission (run 'make manifests')" "$policy_problems"
+fi
+
 # --- 2. lint ------------------------------------------------------------------------------------------------
 ALL_VALUES="$CHART/ci/all-values.yaml"
 for values in "" "$ALL_VALUES"; do
@@ -140,8 +162,9 @@ expect_kinds() { # FILE WANT DESCRIPTION
   got=$(kinds "$1")
   if [[ "$got" == "$2" ]]; then pass "$3: $2"; else fail "$3" "got:  $got"$'\n'"want: $2"; fi
 }
-expect_kinds "$DEFAULT" "ClusterRole ClusterRole ClusterRoleBinding Deployment Role RoleBinding ServiceAccount" "default objects"
-expect_kinds "$ALL" "ClusterRole ClusterRole Deployment Role RoleBinding RoleBinding RoleBinding Service ServiceAccount ServiceMonitor" "all-values objects"
+VAPS="ValidatingAdmissionPolicy ValidatingAdmissionPolicy ValidatingAdmissionPolicyBinding ValidatingAdmissionPolicyBinding"
+expect_kinds "$DEFAULT" "ClusterRole ClusterRole ClusterRoleBinding Deployment Role RoleBinding ServiceAccount $VAPS" "default objects"
+expect_kinds "$ALL" "ClusterRole Deployment Role Role Role Role RoleBinding RoleBinding RoleBinding RoleBinding Secret Service ServiceAccount ServiceMonitor $VAPS" "all-values objects"
 
 # Flags follow the values (see controllers/manager/options.go for their meaning).
 expect_line "$DEFAULT" '- --leader-elect=true' "default: leader election on"
@@ -149,10 +172,28 @@ expect_line "$DEFAULT" '- "--runner-cluster-role=langflix-runner"' "default: --r
 expect_line "$DEFAULT" '- "--runner-image=langflix-runner:0.1.0"' "default: runner image has no registry host and the appVersion tag"
 expect_line "$DEFAULT" 'image: "langflix-operator:0.1.0"' "default: manager image has no registry host and the appVersion tag"
 expect_line "$DEFAULT" '- "--runner-memory-limit=2Gi"' "default: --runner-memory-limit=2Gi"
-expect_no_match "$DEFAULT" '--redis-url|--namespaces' "default: no --redis-url and no --namespaces"
+expect_no_match "$DEFAULT" '--redis-secret|--cache-shared|--namespaces' "default: no cache and no --namespaces"
 expect_line "$ALL" '- --leader-elect=true' "all-values: replicaCount 2 forces leader election on"
 expect_line "$ALL" '- "--namespaces=langflix-ci-a,langflix-ci-b"' "all-values: --namespaces"
-expect_line "$ALL" '- "--redis-url=redis://redis.langflix-system.svc:6379/0"' "all-values: --redis-url"
+expect_line "$ALL" '- "--redis-secret=langflix-ci-redis"' "all-values: --redis-secret names the chart's Secret"
+expect_line "$ALL" '- "--redis-secret-key=redis-url"' "all-values: --redis-secret-key"
+expect_line "$ALL" '- --redis-secret-mode=Copy' "all-values: --redis-secret-mode=Copy"
+expect_line "$ALL" '- --cache-shared=true' "all-values: --cache-shared"
+# The Redis URL (password included) is in its Secret only: never in the Deployment, never in a flag.
+if hits=$(awk '/^---/{doc=""} /^kind: /{doc=$2} doc!="Secret" && /redis:\/\//{print NR": "$0}' "$ALL") && [[ -n "$hits" ]]; then
+  fail "all-values: the Redis URL is only in its Secret" "$hits"
+else
+  pass "all-values: the Redis URL is only in its Secret"
+fi
+# Admission settings follow the values (the policies' setting variables hold CEL literals).
+expect_line "$DEFAULT" "- expression: '''PodCreators'''" "default: admission.otherVolumeTypes PodCreators"
+expect_line "$DEFAULT" "- expression: '''Disabled'''" "default: admission.insecureLLMEndpoints Disabled"
+expect_line "$DEFAULT" "- expression: '''langflix-runner'''" "default: the policies know the runner ServiceAccount"
+expect_line "$ALL" "- expression: '''Disabled'''" "all-values: admission.otherVolumeTypes Disabled"
+expect_line "$ALL" "- expression: '''Everyone'''" "all-values: admission.bucketURLs Everyone"
+expect_line "$ALL" "- expression: '''ClusterLocal'''" "all-values: admission.insecureLLMEndpoints ClusterLocal"
+expect_line "$ALL" "- expression: '''langflix-ci-runner'''" "all-values: the policies follow runner.serviceAccountName"
+expect_line "$ALL" "- expression: '[''langflix-batch'', ''langflix-low'']'" "all-values: admission.allowedPriorityClasses"
 expect_line "$ALL" '- --max-concurrent-reconciles=8' "all-values: --max-concurrent-reconciles"
 expect_line "$ALL" '- --kube-api-qps=20.5' "all-values: --kube-api-qps"
 expect_line "$ALL" '- --v=4' "all-values: -v"
@@ -165,22 +206,37 @@ expect_render_failure "an unknown value key" "replicas" --set replicas=2
 expect_render_failure "a bad runner quantity" "memoryLimit" --set runner.resources.memoryLimit=lots
 expect_render_failure "a ServiceMonitor without metrics" "metrics.enabled" \
   --set metrics.enabled=false --set metrics.serviceMonitor.enabled=true
+expect_render_failure "an unknown admission setting" "otherVolumeTypes" --set admission.otherVolumeTypes=Everyone
+expect_render_failure "PerNamespace Redis without a Secret name" "existingSecret" \
+  --set redis.secretMode=PerNamespace --set redis.url=redis://r:6379
 
 # --- 4. RBAC rules ------------------------------------------------------------------------------------------
 RULESDIFF="$WORK/rulesdiff"
 if ! out=$(go build -o "$RULESDIFF" ./hack/rulesdiff 2>&1); then
   fail "build hack/rulesdiff" "$out"
 fi
-compare_rules() { # DESCRIPTION WANT-FILE GOT-FILE GOT-NAME
-  local out
-  if [[ ! -x "$RULESDIFF" ]]; then fail "$1" "hack/rulesdiff did not build"; return; fi
-  if out=$("$RULESDIFF" -want "$2" -got "$3" -got-name "$4" 2>&1); then pass "$1"; else fail "$1" "$out"; fi
+compare_rules() { # DESCRIPTION WANT-FILE GOT-FILE GOT-NAME [RULESDIFF-ARGS...]
+  local out what="$1" want="$2" got="$3" name="$4"
+  shift 4
+  if [[ ! -x "$RULESDIFF" ]]; then fail "$what" "hack/rulesdiff did not build"; return; fi
+  if out=$("$RULESDIFF" -want "$want" -got "$got" -got-name "$name" "$@" 2>&1); then pass "$what"; else fail "$what" "$out"; fi
 }
 compare_rules "operator ClusterRole rules equal config/rbac/role.yaml" config/rbac/role.yaml "$DEFAULT" "$RELEASE"
 compare_rules "runner ClusterRole rules equal config/rbac/runner_role.yaml" config/rbac/runner_role.yaml "$DEFAULT" langflix-runner
-# With another runner ClusterRole name, the operator may bind that one instead, and nothing else changes.
-sed 's/^  - langflix-runner$/  - langflix-ci-runner/' config/rbac/role.yaml >"$WORK/role-ci-runner.yaml"
-compare_rules "all-values: operator ClusterRole binds runner.clusterRoleName" "$WORK/role-ci-runner.yaml" "$ALL" langflix-ci
+# With other runner names, the operator may bind that ClusterRole and write that Secret copy instead, and
+# nothing else changes. With watchNamespaces, those rules are a Role in each watched namespace and nothing is
+# granted cluster-wide.
+sed -e 's/^  - langflix-runner$/  - langflix-ci-runner/' -e 's/^  - langflix-runner-cache$/  - langflix-ci-runner-cache/' \
+  config/rbac/role.yaml >"$WORK/role-ci-runner.yaml"
+for ns in $(sed -n '/^watchNamespaces:/,/^[a-z]/s/^  - //p' "$ALL_VALUES"); do
+  compare_rules "all-values: operator Role in $ns equals config/rbac/role.yaml (with the runner's names)" \
+    "$WORK/role-ci-runner.yaml" "$ALL" langflix-ci -got-kind Role -got-namespace "$ns"
+done
+if awk '/^---/{k=0} /^kind: ClusterRole$/{k=1} k && /^  name: langflix-ci$/{found=1} END{exit !found}' "$ALL"; then
+  fail "all-values: no operator ClusterRole with watchNamespaces" "a ClusterRole langflix-ci is rendered"
+else
+  pass "all-values: no operator ClusterRole with watchNamespaces"
+fi
 compare_rules "all-values: runner ClusterRole rules equal config/rbac/runner_role.yaml" config/rbac/runner_role.yaml "$ALL" langflix-ci-runner
 
 # --- 5. live API server ---------------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ import (
 // +kubebuilder:validation:XValidation:rule="self.contains('://') || !self.startsWith('/')",message="must be a path relative to the storage root (no leading '/') or a URL"
 // +kubebuilder:validation:XValidation:rule="self.contains('://') || !self.matches('(^|/)[.][.](/|$)')",message="must not contain a '..' path segment"
 // +kubebuilder:validation:XValidation:rule="!self.contains('://') || self.matches('^(s3|gs|file|https)://[^ ]+$')",message="URLs must use the s3://, gs://, file:// or https:// scheme"
+// +kubebuilder:validation:XValidation:rule="!self.startsWith('file://') || !self.matches('^file://[^/]*/+(proc|sys|dev|run|var/+run)(/|$)')",message="file:// URLs must not point into /proc, /sys, /dev, /run or /var/run, where the runner's process state and credentials live"
+// +kubebuilder:validation:XValidation:rule="!self.startsWith('file://') || !self.matches('(/[.][.]?(/|$))|%')",message="file:// URLs must not contain '.' or '..' segments or percent-encoding"
 type StoragePath string
 
 // RelativePath is a path relative to the storage root: no leading "/" and no ".." segment.
@@ -95,6 +97,9 @@ type RetryPolicy struct {
 type TaskTemplate struct {
 	// storage is the volume that holds the task's inputs and outputs, mounted into the runner at /data, for
 	// example {persistentVolumeClaim: {claimName: media}}. Relative paths in the spec are resolved against it.
+	// Every task author may use persistentVolumeClaim, emptyDir and ephemeral volumes; any other volume type
+	// (hostPath, nfs, csi, secret, ...) needs the right to create pods in the namespace and may be disabled
+	// altogether by the operator's installation (ValidatingAdmissionPolicy langflix-task-author-rights).
 	// It must set exactly one volume type: a pod cannot mount anything else.
 	// +kubebuilder:validation:XValidation:rule="[has(self.hostPath), has(self.emptyDir), has(self.gcePersistentDisk), has(self.awsElasticBlockStore), has(self.gitRepo), has(self.secret), has(self.nfs), has(self.iscsi), has(self.glusterfs), has(self.persistentVolumeClaim), has(self.rbd), has(self.flexVolume), has(self.cinder), has(self.cephfs), has(self.flocker), has(self.downwardAPI), has(self.fc), has(self.azureFile), has(self.configMap), has(self.vsphereVolume), has(self.quobyte), has(self.azureDisk), has(self.photonPersistentDisk), has(self.projected), has(self.portworxVolume), has(self.scaleIO), has(self.storageos), has(self.csi), has(self.ephemeral), has(self.image)].filter(x, x).size() == 1",message="spec.storage must set exactly one volume type, such as persistentVolumeClaim"
 	// +required
@@ -122,14 +127,18 @@ type TaskTemplate struct {
 	// +optional
 	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
 
-	// priorityClassName is the PriorityClass of the runner pods.
+	// priorityClassName is the PriorityClass of the runner pods. A priority class can preempt other pods, so
+	// only users who may create pods in the namespace may set it, unless the operator's installation allows
+	// the class for every task author.
 	// +kubebuilder:validation:MaxLength=253
 	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$')",message="spec.priorityClassName must be a lowercase RFC 1123 subdomain (a-z, 0-9, '-', '.')"
 	// +optional
 	PriorityClassName string `json:"priorityClassName,omitempty"`
 
 	// serviceAccountName runs the runner under this ServiceAccount instead of the one the operator manages
-	// ("langflix-runner"). It must be allowed to get and patch the task's status.
+	// ("langflix-runner"). It must be allowed to get and patch the task's status. Only a user who may create
+	// pods in the namespace (and so could run a pod under any of its ServiceAccounts anyway) may set it; the
+	// operator's admission policy rejects it for everyone else.
 	// +kubebuilder:validation:MaxLength=253
 	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$')",message="spec.serviceAccountName must be a lowercase RFC 1123 subdomain (a-z, 0-9, '-', '.')"
 	// +optional
@@ -187,9 +196,11 @@ type TaskProgress struct {
 	Percent int32 `json:"percent,omitempty"`
 	// stage is the pipeline stage that runs: probe, subtitles, expressions, translation, clips, slides,
 	// videos, shorts, manifest.
+	// +kubebuilder:validation:MaxLength=64
 	// +optional
 	Stage string `json:"stage,omitempty"`
 	// message says what the runner does right now.
+	// +kubebuilder:validation:MaxLength=1024
 	// +optional
 	Message string `json:"message,omitempty"`
 	// updateTime is when the runner last wrote progress.

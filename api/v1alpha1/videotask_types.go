@@ -55,10 +55,14 @@ const (
 
 // LLMSpec configures the LLM extractor.
 type LLMSpec struct {
-	// endpoint is the base URL of an OpenAI-compatible API; the runner posts to <endpoint>/chat/completions.
+	// endpoint is the base URL of an OpenAI-compatible API; the runner posts to <endpoint>/chat/completions
+	// with the API key as a bearer token, so it must be https://. Plain http:// is accepted only for loopback
+	// hosts (localhost, 127.x.x.x, [::1]) and cluster-local Service names (*.svc, *.svc.cluster.local), and
+	// only when the operator's installation allows it (admission.insecureLLMEndpoints).
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=2048
-	// +kubebuilder:validation:XValidation:rule="self.matches('^https?://[^ ]+$')",message="expressions.llm.endpoint must be an http:// or https:// URL"
+	// +kubebuilder:validation:XValidation:rule="self.matches('^https://[^ ]+$') || self.matches('^http://(localhost|127([.][0-9]{1,3}){3}|[[]::1[]]|([a-z0-9]([-a-z0-9]*[a-z0-9])?[.])+svc([.]cluster[.]local)?)(:[0-9]{1,5})?(/[^ ]*)?$')",message="expressions.llm.endpoint must be an https:// URL; http:// is accepted only for loopback hosts and cluster-local Service names (*.svc, *.svc.cluster.local)"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^[a-zA-Z]+://[^/?#]*@')",message="expressions.llm.endpoint must not carry credentials (user:password@host); put the key in apiKeySecretRef"
 	// +required
 	Endpoint string `json:"endpoint"`
 
@@ -70,7 +74,8 @@ type LLMSpec struct {
 	Model string `json:"model"`
 
 	// apiKeySecretRef names the Secret key that holds the API key. The key reaches the runner as an
-	// environment variable and never appears in status, events or logs.
+	// environment variable and never appears in status, events or logs. Only a user who may get that Secret
+	// may name it.
 	// +optional
 	APIKeySecretRef *SecretKeyRef `json:"apiKeySecretRef,omitempty"`
 }

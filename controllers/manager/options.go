@@ -4,6 +4,7 @@ package manager
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -31,6 +32,14 @@ type Options struct {
 	KubeAPIBurst            int
 }
 
+// ParseOptions parses a manager command line (without the program name) exactly as Main does. Suites outside
+// this module's controllers use it to configure the operator the way its Deployment does, by flags.
+func ParseOptions(args []string) (Options, error) {
+	fs := flag.NewFlagSet("manager", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return parseOptions(fs, args)
+}
+
 // parseOptions reads flags, with environment variables as defaults.
 func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
 	o := Options{}
@@ -47,7 +56,12 @@ func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
 	fs.StringVar(&cpuRequest, "runner-cpu-request", env("RUNNER_CPU_REQUEST", "500m"), "Default CPU request of runner pods. Env RUNNER_CPU_REQUEST.")
 	fs.StringVar(&memRequest, "runner-memory-request", env("RUNNER_MEMORY_REQUEST", "512Mi"), "Default memory request of runner pods. Env RUNNER_MEMORY_REQUEST.")
 	fs.StringVar(&memLimit, "runner-memory-limit", env("RUNNER_MEMORY_LIMIT", "2Gi"), "Default memory limit of runner pods. Env RUNNER_MEMORY_LIMIT.")
-	fs.StringVar(&o.Runner.RedisURL, "redis-url", env("REDIS_URL", ""), "Optional Redis URL the runner uses as its result cache. Env REDIS_URL.")
+	var cacheMode string
+	fs.StringVar(&o.Runner.Cache.SecretName, "redis-secret", env("REDIS_SECRET", ""), "Secret holding the Redis URL of the runners' result cache (empty: no cache); see --redis-secret-mode. Env REDIS_SECRET.")
+	fs.StringVar(&o.Runner.Cache.SecretKey, "redis-secret-key", env("REDIS_SECRET_KEY", runnerpod.DefaultCacheSecretKey), "Key of the Redis URL in --redis-secret. Env REDIS_SECRET_KEY.")
+	fs.StringVar(&cacheMode, "redis-secret-mode", env("REDIS_SECRET_MODE", string(runnerpod.CacheSecretCopy)), "Copy: --redis-secret lives in --operator-namespace and the operator keeps a copy in each task namespace; PerNamespace: each task namespace has its own Secret of that name. Env REDIS_SECRET_MODE.")
+	fs.StringVar(&o.Runner.Cache.OperatorNamespace, "operator-namespace", env("POD_NAMESPACE", ""), "Namespace of the operator (where --redis-secret lives in Copy mode). Env POD_NAMESPACE.")
+	fs.BoolVar(&o.Runner.Cache.Shared, "cache-shared", env("CACHE_SHARED", "false") == "true", "Share cache entries between namespaces; by default each namespace has its own. Env CACHE_SHARED.")
 	fs.StringVar(&o.Runner.ServiceAccountName, "runner-service-account", env("RUNNER_SERVICE_ACCOUNT", runnerpod.DefaultServiceAccount), "ServiceAccount the operator creates for runners in each task namespace. Env RUNNER_SERVICE_ACCOUNT.")
 	fs.StringVar(&o.Runner.ClusterRoleName, "runner-cluster-role", env("RUNNER_CLUSTER_ROLE", runnerpod.DefaultClusterRole), "ClusterRole bound to the runner ServiceAccount. Env RUNNER_CLUSTER_ROLE.")
 	fs.DurationVar(&o.Attempts.ConfigErrorGrace, "pod-config-error-grace", envDuration("POD_CONFIG_ERROR_GRACE", task.DefaultAttemptPolicy.ConfigErrorGrace),
@@ -70,6 +84,15 @@ func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
 		o.Runner.PullPolicy = p
 	default:
 		return o, fmt.Errorf("--runner-image-pull-policy: %q is not Always, IfNotPresent or Never", pullPolicy)
+	}
+	switch m := runnerpod.CacheSecretMode(cacheMode); m {
+	case runnerpod.CacheSecretCopy, runnerpod.CacheSecretPerNamespace:
+		o.Runner.Cache.Mode = m
+	default:
+		return o, fmt.Errorf("--redis-secret-mode: %q is not Copy or PerNamespace", cacheMode)
+	}
+	if o.Runner.Cache.SecretName != "" && o.Runner.Cache.Mode == runnerpod.CacheSecretCopy && o.Runner.Cache.OperatorNamespace == "" {
+		return o, fmt.Errorf("--redis-secret in Copy mode needs --operator-namespace (or env POD_NAMESPACE): the namespace the Secret is read from")
 	}
 	if o.Attempts.ConfigErrorGrace <= 0 || o.Attempts.RecheckInterval <= 0 {
 		return o, fmt.Errorf("--pod-config-error-grace and --pod-create-recheck-interval must be positive")

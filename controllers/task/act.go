@@ -68,6 +68,9 @@ func (r *Reconciler) createJob(ctx context.Context, task tasksv1.Task, n int32) 
 			return nil, conditions.Step(tasksv1.ReasonRunnerAccessFailed, err)
 		}
 	}
+	if err := runnerpod.EnsureCacheSecret(ctx, r.Client, r.APIReader, task.GetNamespace(), r.Runner); err != nil {
+		return nil, conditions.Step(tasksv1.ReasonRunnerAccessFailed, err)
+	}
 	job := jobForTask(task, r.Kind, n, r.Runner)
 	err := r.Client.Create(ctx, job)
 	if apierrors.IsAlreadyExists(err) {

@@ -12,8 +12,7 @@ func runnerInvocation(task tasksv1.Task, cfg runnerpod.Config) ([]string, []runn
 	switch t := task.(type) {
 	case *tasksv1.VideoTask:
 		o := runnerv1.VideoOptionsFromSpec(t)
-		o.RedisURL = cfg.RedisURL
-		return o.Args(), o.Env()
+		return o.Args(), append(o.Env(), runnerpod.CacheEnv(t.Namespace, cfg)...)
 	case *tasksv1.SlideTask:
 		o := runnerv1.SlideOptionsFromSpec(t)
 		return o.Args(), o.Env()

@@ -13,6 +13,7 @@ import (
 
 	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
 )
 
 // TestJobForVideoTask pins the whole Job of a VideoTask that uses every option: this is the contract with
@@ -26,7 +27,7 @@ func TestJobForVideoTask(t *testing.T) {
 		SoftHard("20m", "45m30s").
 		Obj())
 	cfg := testRunner
-	cfg.RedisURL = "redis://redis.lessons:6379/0"
+	cfg.Cache = runnerpod.CacheConfig{SecretName: "redis", SecretKey: "url", Mode: runnerpod.CacheSecretCopy, OperatorNamespace: "langflix-system"}
 
 	labels := map[string]string{
 		"tasks.langflix.io/task":       "episode-1",
@@ -108,7 +109,10 @@ func TestJobForVideoTask(t *testing.T) {
 							{Name: runnerv1.EnvLLMAPIKey, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
 								LocalObjectReference: corev1.LocalObjectReference{Name: "llm-credentials"}, Key: "api-key",
 							}}},
-							{Name: runnerv1.EnvRedisURL, Value: "redis://redis.lessons:6379/0"},
+							{Name: runnerv1.EnvRedisURL, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
+								LocalObjectReference: corev1.LocalObjectReference{Name: "langflix-runner-cache"}, Key: "url",
+							}}},
+							{Name: runnerv1.EnvCacheScope, Value: "lessons"},
 							{Name: runnerv1.EnvTaskKind, Value: tasksv1.KindVideoTask},
 							{Name: runnerv1.EnvTaskName, Value: "episode-1"},
 							{Name: runnerv1.EnvTaskNamespace, Value: "lessons"},

@@ -5,7 +5,10 @@ package task
 // start, when one ends), patched only to remove the operator's result finalizer, and deleted only when a
 // pod of an earlier attempt still runs before the next attempt starts; events are listed only for the Job
 // controller's FailedCreate; the runner's ServiceAccount and RoleBinding are created but never read or
-// changed, and only the runner ClusterRole may be bound.
+// changed, and only the runner ClusterRole may be bound. One Secret per task namespace is written, the
+// operator's copy of the runner cache's Redis URL (runnerpod.EnsureCacheSecret; by server-side apply, which checks create and
+// patch against that name), and no Secret there is ever read. Reading the cache Secret in the operator's own
+// namespace is a Role of the installation (config/rbac/cache_secret_role.yaml), not part of this role.
 
 // +kubebuilder:rbac:groups=tasks.langflix.io,resources=videotasks;slidetasks,verbs=get;list;watch;patch;delete
 // +kubebuilder:rbac:groups=tasks.langflix.io,resources=videotasks/status;slidetasks/status,verbs=get;patch
@@ -17,3 +20,4 @@ package task
 // +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=rolebindings,verbs=create
 // +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=clusterroles,verbs=bind,resourceNames=langflix-runner
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=create;patch,resourceNames=langflix-runner-cache

@@ -27,7 +27,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	wantName := fs.String("want-name", "", "name of the expected role; empty takes the file's only Role or ClusterRole")
 	gotFile := fs.String("got", "", "YAML file with the role to check, e.g. helm template output (required)")
 	gotName := fs.String("got-name", "", "name of the role to check; empty takes the file's only Role or ClusterRole")
-	kind := fs.String("kind", "ClusterRole", "kind of both roles: ClusterRole or Role")
+	kind := fs.String("kind", "ClusterRole", "kind of the expected role (and of the checked one unless -got-kind): ClusterRole or Role")
+	gotKind := fs.String("got-kind", "", "kind of the role to check, when it differs from -kind (a namespaced install renders the ClusterRole's rules as Roles)")
+	gotNamespace := fs.String("got-namespace", "", "namespace of the role to check; empty takes any (needed when Roles of one name live in several namespaces)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -36,22 +38,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	want, err := loadRole(*wantFile, *kind, *wantName)
+	want, err := loadRole(*wantFile, *kind, *wantName, "")
 	if err != nil {
 		fmt.Fprintln(stderr, "rulesdiff:", err)
 		return 2
 	}
-	got, err := loadRole(*gotFile, *kind, *gotName)
+	if *gotKind == "" {
+		*gotKind = *kind
+	}
+	got, err := loadRole(*gotFile, *gotKind, *gotName, *gotNamespace)
 	if err != nil {
 		fmt.Fprintln(stderr, "rulesdiff:", err)
 		return 2
 	}
 	missing, extra := diff(permissions(want.Rules), permissions(got.Rules))
 	if len(missing) == 0 && len(extra) == 0 {
-		fmt.Fprintf(stdout, "%s %s (%s) grants the same permissions as %s (%s)\n", *kind, got.Metadata.Name, *gotFile, want.Metadata.Name, *wantFile)
+		fmt.Fprintf(stdout, "%s %s (%s) grants the same permissions as %s (%s)\n", *gotKind, got.ref(), *gotFile, want.Metadata.Name, *wantFile)
 		return 0
 	}
-	fmt.Fprintf(stdout, "%s %s (%s) differs from %s (%s):\n", *kind, got.Metadata.Name, *gotFile, want.Metadata.Name, *wantFile)
+	fmt.Fprintf(stdout, "%s %s (%s) differs from %s (%s):\n", *gotKind, got.ref(), *gotFile, want.Metadata.Name, *wantFile)
 	for _, p := range missing {
 		fmt.Fprintf(stdout, "  - missing: %s\n", p)
 	}

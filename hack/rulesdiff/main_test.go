@@ -117,7 +117,7 @@ func TestGeneratedRoleEqualsItself(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := loadRole(path, "ClusterRole", "")
+	r, err := loadRole(path, "ClusterRole", "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,4 +147,41 @@ func writeFile(t *testing.T, dir, name, content string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// TestNamespacedRoles compares a ClusterRole with the Roles a namespaced install renders, one namespace at a
+// time: the right namespace passes, a Role that lacks a grant in another namespace is caught.
+func TestNamespacedRoles(t *testing.T) {
+	dir := t.TempDir()
+	want := writeFile(t, dir, "want.yaml", generatedRole)
+	got := writeFile(t, dir, "got.yaml", `kind: Role
+metadata: {name: op, namespace: team-a}
+rules:
+- {apiGroups: [batch], resources: [jobs], verbs: [get, create]}
+- {apiGroups: [rbac.authorization.k8s.io], resourceNames: [runner], resources: [clusterroles], verbs: [bind]}
+---
+kind: Role
+metadata: {name: op, namespace: team-b}
+rules:
+- {apiGroups: [batch], resources: [jobs], verbs: [get, create]}
+`)
+	var stdout, stderr bytes.Buffer
+	args := []string{"-want", want, "-got", got, "-got-kind", "Role", "-got-name", "op"}
+	if code := run(append(args, "-got-namespace", "team-a"), &stdout, &stderr); code != 0 {
+		t.Fatalf("team-a: exit code %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "Role team-a/op") {
+		t.Errorf("output does not name the namespaced Role:\n%s", stdout.String())
+	}
+	stdout.Reset()
+	if code := run(append(args, "-got-namespace", "team-b"), &stdout, &stderr); code != 1 {
+		t.Fatalf("team-b: exit code %d, want 1\n%s", code, stdout.String())
+	}
+	if !strings.Contains(stdout.String(), "missing: group=\"rbac.authorization.k8s.io\" resource=clusterroles name=runner verb=bind") {
+		t.Errorf("missing bind not reported:\n%s", stdout.String())
+	}
+	stderr.Reset()
+	if code := run(append(args, "-got-namespace", "team-c"), &stdout, &stderr); code != 2 {
+		t.Fatalf("team-c: exit code %d, want 2", code)
+	}
 }

@@ -18,24 +18,43 @@ import (
 type role struct {
 	Kind     string `json:"kind"`
 	Metadata struct {
-		Name string `json:"name"`
+		Name      string `json:"name"`
+		Namespace string `json:"namespace"`
 	} `json:"metadata"`
 	Rules []rbacv1.PolicyRule `json:"rules"`
+}
+
+// ref is the role's name, with its namespace for a Role.
+func (r role) ref() string {
+	if r.Metadata.Namespace == "" {
+		return r.Metadata.Name
+	}
+	return r.Metadata.Namespace + "/" + r.Metadata.Name
 }
 
 // errNoRole is returned when a file holds no role of the asked kind and name.
 var errNoRole = errors.New("no such role")
 
-// loadRole reads the role of the given kind from a file of one or more YAML documents. An empty name takes
-// the only role of that kind and fails when there are several, so a caller never compares the wrong one.
-func loadRole(path, kind, name string) (role, error) {
+// loadRole reads the role of the given kind from a file of one or more YAML documents, from namespace when it
+// is not empty. An empty name takes the only role of that kind and fails when there are several, so a caller
+// never compares the wrong one.
+func loadRole(path, kind, name, namespace string) (role, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return role{}, err
 	}
-	roles, err := parseRoles(data, kind)
+	all, err := parseRoles(data, kind)
 	if err != nil {
 		return role{}, fmt.Errorf("%s: %w", path, err)
+	}
+	var roles []role
+	for _, r := range all {
+		if namespace == "" || r.Metadata.Namespace == namespace {
+			roles = append(roles, r)
+		}
+	}
+	if namespace != "" && len(roles) == 0 {
+		return role{}, fmt.Errorf("%s: %w: no %s in namespace %q", path, errNoRole, kind, namespace)
 	}
 	var names []string
 	for _, r := range roles {

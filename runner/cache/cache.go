@@ -54,3 +54,13 @@ func Key(parts ...string) string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// Scoped puts scope in front of key ("<scope>:<key>"), so that entries of different scopes (namespaces) can
+// never collide and a Redis ACL user per namespace can be limited to its own (~langflix:<namespace>:*). An
+// empty scope leaves key as it is.
+func Scoped(scope, key string) string {
+	if scope == "" {
+		return key
+	}
+	return scope + ":" + key
+}

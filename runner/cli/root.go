@@ -23,6 +23,7 @@ import (
 	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/failure"
 	"github.com/langflix/langflix-operator/runner/manifest"
+	"github.com/langflix/langflix-operator/runner/redact"
 )
 
 // Version is the runner's version, set at build time with
@@ -67,7 +68,8 @@ func Run(ctx context.Context, args []string, env Env) error {
 	if env.Start.IsZero() {
 		env.Start = time.Now()
 	}
-	a := &app{env: env, args: args, log: slog.New(slog.NewTextHandler(env.Stderr, nil))}
+	// URLs in logs lose their credentials (presigned queries, passwords): the log outlives the run.
+	a := &app{env: env, args: args, log: slog.New(redact.NewHandler(slog.NewTextHandler(env.Stderr, nil)))}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	root.SetIn(env.Stdin)
@@ -150,7 +152,7 @@ func (a *app) writeTermination(cmd *cobra.Command, m runnerv1.TerminationMessage
 		flag = scanFlag(a.args, runnerv1.FlagTerminationLog)
 	}
 	path := manifest.ResolveTerminationLog(flag, os.Getenv(runnerv1.EnvTerminationLog))
-	if err := manifest.WriteTermination(path, m); err != nil {
+	if err := manifest.WriteTermination(path, redactTermination(m)); err != nil {
 		a.log.Warn("termination message not written", "path", path, "error", err)
 	}
 }

@@ -136,21 +136,24 @@ func (a *app) videoConfig(o *runnerv1.VideoOptions) (pipeline.VideoConfig, func(
 		TargetLanguage:       o.TargetLanguage,
 		Expressions: expressions.Options{MaxCount: o.MaxExpressions, Level: o.Level, Include: o.Include,
 			TargetLanguage: o.TargetLanguage},
-		Extractor:        extractor,
-		ExtractorName:    o.Extractor,
-		ExtractorModel:   model,
-		Cache:            store,
-		EducationalVideo: o.EducationalVideo,
-		Shorts:           o.Shorts,
-		Slides:           o.Slides,
-		Combined:         o.Combined,
-		Repeat:           o.Repeat,
-		FontPath:         font,
-		Tools:            media.DefaultTools(),
-		Version:          Version,
-		Task:             taskFromEnv(),
-		SoftTimeLimit:    o.SoftTimeLimit,
-		Log:              a.log,
+		Extractor:      extractor,
+		ExtractorName:  o.Extractor,
+		ExtractorModel: model,
+		// The endpoint decides the answers, so it is part of every cache key, as is the scope.
+		ExtractorEndpoint: extractorEndpoint(o),
+		Cache:             store,
+		CacheScope:        o.CacheScope,
+		EducationalVideo:  o.EducationalVideo,
+		Shorts:            o.Shorts,
+		Slides:            o.Slides,
+		Combined:          o.Combined,
+		Repeat:            o.Repeat,
+		FontPath:          font,
+		Tools:             media.DefaultTools(),
+		Version:           Version,
+		Task:              taskFromEnv(),
+		SoftTimeLimit:     o.SoftTimeLimit,
+		Log:               a.log,
 	}
 	rep, err := a.newReporter(o.Progress, pipeline.VideoPlan(cfg))
 	if err != nil {
@@ -174,7 +177,7 @@ func (a *app) extractor(o *runnerv1.VideoOptions) (expressions.Extractor, string
 		}
 		key = strings.TrimSpace(string(data))
 	}
-	return expressions.NewLLM(expressions.LLMConfig{Endpoint: o.LLMEndpoint, Model: o.LLMModel, APIKey: key}), o.LLMModel, nil
+	return expressions.NewLLM(expressions.LLMConfig{Endpoint: o.LLMEndpoint, Model: o.LLMModel, APIKey: key, Log: a.log}), o.LLMModel, nil
 }
 
 // taskFromEnv describes the task the run belongs to, for the manifest; nil outside a cluster.

@@ -3,6 +3,7 @@ package expressions
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -28,6 +29,10 @@ type LLMConfig struct {
 	MaxRetries int
 	// Backoff is the wait before the first retry, doubled for each further one: 0 means DefaultLLMBackoff.
 	Backoff time.Duration
+	// Log receives what the endpoint answered when it failed (bounded, with the key and URL credentials
+	// removed). Errors, which end up in the task's status, never carry the endpoint's words: the endpoint is
+	// chosen by the task's author and may answer anything. Nil discards.
+	Log *slog.Logger
 }
 
 // LLM extractor defaults.
@@ -62,6 +67,9 @@ func NewLLM(cfg LLMConfig) Extractor {
 	}
 	if cfg.Backoff <= 0 {
 		cfg.Backoff = DefaultLLMBackoff
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	client := cfg.HTTPClient
 	if client == nil {

@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/langflix/langflix-operator/runner/failure"
+	"github.com/langflix/langflix-operator/runner/redact"
 )
 
 // llmItem is one expression in the model's answer.
@@ -112,13 +114,16 @@ func (l *llm) ask(ctx context.Context, messages []chatMessage) ([]llmItem, error
 	}
 	choice := resp.Choices[0]
 	if choice.Message.Refusal != "" {
-		return nil, fmt.Errorf("llm: the model refused: %s", snippet(choice.Message.Refusal))
+		l.cfg.Log.Warn("llm: the model refused", "endpoint", redact.URL(l.url), "refusal", l.snippet(choice.Message.Refusal))
+		return nil, errors.New("llm: the model refused to answer (its words are in the runner log)")
 	}
 	var answer struct {
 		Expressions []llmItem `json:"expressions"`
 	}
 	if err := json.Unmarshal([]byte(choice.Message.Content), &answer); err != nil {
-		return nil, fmt.Errorf("llm: answer is not the requested JSON (finish reason %q): %w", choice.FinishReason, err)
+		l.cfg.Log.Warn("llm: answer is not the requested JSON", "endpoint", redact.URL(l.url),
+			"finishReason", l.snippet(choice.FinishReason), "error", err)
+		return nil, fmt.Errorf("llm: answer is not the requested JSON: %w", err)
 	}
 	return answer.Expressions, nil
 }
@@ -166,7 +171,7 @@ func (e *permanentError) Error() string { return e.err.Error() }
 func (l *llm) postOnce(ctx context.Context, body []byte) ([]byte, time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, l.url, bytes.NewReader(body))
 	if err != nil {
-		return nil, 0, &permanentError{failure.Invalid("llm: endpoint %q is not a valid URL", l.cfg.Endpoint)}
+		return nil, 0, &permanentError{failure.Invalid("llm: endpoint %q is not a valid URL", redact.URL(l.cfg.Endpoint))}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
@@ -175,7 +180,7 @@ func (l *llm) postOnce(ctx context.Context, body []byte) ([]byte, time.Duration,
 	}
 	resp, err := l.client.Do(req)
 	if err != nil {
-		return nil, 0, fmt.Errorf("llm: request failed: %w", err)
+		return nil, 0, fmt.Errorf("llm: request failed: %w", hideURL(err))
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
@@ -189,19 +194,37 @@ func (l *llm) postOnce(ctx context.Context, body []byte) ([]byte, time.Duration,
 		// Say nothing of the key or of the body: error bodies of some APIs quote the key.
 		return nil, 0, &permanentError{failure.Invalid("llm: the API rejected the credentials (HTTP %d); check the API key", code)}
 	case code == http.StatusTooManyRequests || code >= 500:
-		return nil, parseRetryAfter(resp.Header.Get("Retry-After")),
-			fmt.Errorf("llm: HTTP %d: %s", code, snippet(l.redact(string(raw))))
+		l.logAnswer(code, raw)
+		return nil, parseRetryAfter(resp.Header.Get("Retry-After")), fmt.Errorf("llm: HTTP %d from the endpoint", code)
 	default:
-		return nil, 0, &permanentError{failure.Invalid("llm: request rejected (HTTP %d): %s", code, snippet(l.redact(string(raw))))}
+		l.logAnswer(code, raw)
+		return nil, 0, &permanentError{failure.Invalid("llm: request rejected (HTTP %d); the endpoint's answer is in the runner log", code)}
 	}
 }
 
-// redact removes the API key from text that goes into an error message.
-func (l *llm) redact(s string) string {
-	if l.cfg.APIKey == "" {
-		return s
+// logAnswer logs a failed answer's body, bounded and without the key or URL credentials. The body goes to the
+// log only, never into an error: errors reach the task's status, and the endpoint (the task author's choice)
+// may put anything in its body, including what it was sent.
+func (l *llm) logAnswer(code int, body []byte) {
+	l.cfg.Log.Warn("llm: endpoint answered with an error", "endpoint", redact.URL(l.url), "status", code,
+		"body", l.snippet(string(body)))
+}
+
+// snippet shortens remote text for the log and removes the API key and URL credentials from it.
+func (l *llm) snippet(s string) string {
+	if l.cfg.APIKey != "" {
+		s = strings.ReplaceAll(s, l.cfg.APIKey, redact.Mark)
 	}
-	return strings.ReplaceAll(s, l.cfg.APIKey, "[redacted]")
+	return snippet(redact.Text(s))
+}
+
+// hideURL replaces the URL that net/http puts into its errors with one without credentials or query.
+func hideURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		ue.URL = redact.URL(ue.URL)
+	}
+	return err
 }
 
 // parseRetryAfter reads a Retry-After header given in seconds; dates and garbage count as absent.

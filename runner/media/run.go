@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/langflix/langflix-operator/runner/childproc"
 	"github.com/langflix/langflix-operator/runner/fsutil"
 )
 
@@ -39,6 +40,8 @@ func run(ctx context.Context, bin string, args []string) ([]byte, error) {
 		return nil, fmt.Errorf("%s not started: %w", name, err)
 	}
 	cmd := exec.Command(bin, args...)
+	// Local files and pipes only, and none of the runner's secrets in the child's environment.
+	childproc.Prepare(cmd)
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Setpgid: true,
 		// If the runner itself dies (SIGKILL, OOM), the kernel kills ffmpeg too. The signal follows the

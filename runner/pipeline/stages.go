@@ -96,10 +96,16 @@ func (r *videoRun) stageExpressions() error {
 	if opts.TargetLanguage == "" {
 		opts.TargetLanguage = r.cfg.TargetLanguage
 	}
-	// The translations are in the target language, so it is part of what the cache holds.
-	key := cache.Key("expressions", "v2", r.subDigest, r.cfg.ExtractorName, r.cfg.ExtractorModel, opts.TargetLanguage, opts.Level,
+	// Everything that changes the result is in the key: an entry written for other inputs, another extractor
+	// or endpoint, another language (the translations are in the target language) or another runner version
+	// must never be served. The scope (the task's namespace unless the cache is shared) keeps one tenant's
+	// answers, which its own endpoint chose, away from every other tenant, and shows in the Redis key so that
+	// ACLs can hold each namespace to its own.
+	key := cache.Scoped(r.cfg.CacheScope, cache.Key("expressions", "v3", r.cfg.Version,
+		r.m.Inputs.Video.SHA256, r.subDigest, r.cfg.ExtractorName, r.cfg.ExtractorEndpoint, r.cfg.ExtractorModel,
+		r.cfg.Language, opts.TargetLanguage, opts.Level,
 		strconv.Itoa(opts.MaxCount), strings.Join(opts.Include, "\x1f"), opts.MinContext.String(),
-		opts.MaxContext.String(), opts.VideoDuration.String())
+		opts.MaxContext.String(), opts.VideoDuration.String()))
 
 	var found []expressions.Expression
 	hit, err := r.cfg.Cache.Get(ctx, key, &found)

@@ -39,11 +39,14 @@ type VideoConfig struct {
 	// fills in the video duration.
 	Expressions expressions.Options
 	// Extractor finds the expressions; ExtractorName and ExtractorModel identify it in the manifest and
-	// the cache key.
-	Extractor                     expressions.Extractor
-	ExtractorName, ExtractorModel string
+	// the cache key, ExtractorEndpoint (the LLM's URL) in the cache key.
+	Extractor                                        expressions.Extractor
+	ExtractorName, ExtractorModel, ExtractorEndpoint string
 	// Cache keeps extraction results across attempts; nil means none.
 	Cache cache.Cache
+	// CacheScope keeps cache entries apart: the task's namespace, or "shared" when the installation shares the
+	// cache between namespaces; empty outside a cluster.
+	CacheScope string
 
 	EducationalVideo, Shorts, Slides, Combined bool
 	// Repeat is how often the expression clip is repeated in educational videos and shorts.

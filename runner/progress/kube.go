@@ -6,12 +6,14 @@ import (
 	"os"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/dynamic"
 
 	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+	"github.com/langflix/langflix-operator/runner/redact"
 	"github.com/langflix/langflix-operator/runner/taskapi"
 )
 
@@ -184,8 +186,26 @@ func taskProgress(s Snapshot) tasksv1.TaskProgress {
 		Current:    int64(s.Current),
 		Total:      int64(s.Total),
 		Percent:    int32(s.Percent),
-		Stage:      s.Stage,
-		Message:    s.Message,
+		Stage:      truncate(s.Stage, maxStageBytes),
+		Message:    truncate(redact.Text(s.Message), maxMessageBytes),
 		UpdateTime: &at,
 	}
+}
+
+// Bounds of status.progress.stage and .message in the task's schema: a longer value would make the API server
+// reject the whole write.
+const (
+	maxStageBytes   = 64
+	maxMessageBytes = 1024
+)
+
+// truncate cuts s to at most n bytes on a character boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -78,6 +78,10 @@ func parseBlobURL(u *url.URL, output bool) (blobLocation, error) {
 		if !filepath.IsAbs(p) || p == string(filepath.Separator) {
 			return blobLocation{}, failure.Invalid("%s %s: a file URL needs an absolute path below /", kind, redact(u))
 		}
+		p, err := safeFilePath(kind, u, p)
+		if err != nil {
+			return blobLocation{}, err
+		}
 		if output {
 			return blobLocation{scheme: scheme, bucket: p}, nil
 		}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/langflix/langflix-operator/runner/childproc"
 	"github.com/langflix/langflix-operator/runner/failure"
 	"github.com/langflix/langflix-operator/runner/fsutil"
 )
@@ -43,7 +44,7 @@ func ExtractEmbedded(ctx context.Context, ffmpegPath, ffprobePath, video, dst st
 	}
 	tmp := fsutil.TempPath(dst)
 	// -f srt because dst need not end in .srt; -nostdin so ffmpeg never waits on a terminal.
-	cmd := exec.CommandContext(ctx, orDefault(ffmpegPath, "ffmpeg"), "-nostdin", "-hide_banner", "-v", "error",
+	cmd := childproc.Command(ctx, orDefault(ffmpegPath, "ffmpeg"), "-nostdin", "-hide_banner", "-v", "error",
 		"-y", "-i", video, "-map", fmt.Sprintf("0:s:%d", stream), "-c:s", "srt", "-f", "srt", tmp)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -65,7 +66,7 @@ func ExtractEmbedded(ctx context.Context, ffmpegPath, ffprobePath, video, dst st
 // firstTextSubtitleStream returns N such that 0:s:N is the first text subtitle stream of video. ffprobe
 // lists only subtitle streams (-select_streams s), in the order ffmpeg numbers them for 0:s:N.
 func firstTextSubtitleStream(ctx context.Context, ffprobe, video string) (int, error) {
-	cmd := exec.CommandContext(ctx, ffprobe, "-v", "error", "-select_streams", "s",
+	cmd := childproc.Command(ctx, ffprobe, "-v", "error", "-select_streams", "s",
 		"-show_entries", "stream=index,codec_name", "-of", "json", video)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

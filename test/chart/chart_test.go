@@ -118,8 +118,12 @@ func TestCheckChart(t *testing.T) {
 	t.Logf("hack/check-chart.sh:\n%s", out)
 	for _, check := range []string{
 		"ok    CRDs from crds/ applied and Established",
-		"ok    kubectl apply --dry-run=server (default values): 7 objects accepted",
-		"ok    kubectl apply --dry-run=server (all-values): 9 objects accepted",
+		"ok    kubectl apply --dry-run=server (default values): 11 objects accepted",
+		"ok    kubectl apply --dry-run=server (all-values): 17 objects accepted",
+		"ok    files/admission is identical to the policies in config/admission",
+		"ok    all-values: operator Role in langflix-ci-a equals config/rbac/role.yaml",
+		"ok    all-values: no operator ClusterRole with watchNamespaces",
+		"ok    all-values: the Redis URL is only in its Secret",
 		"ok    NOTES example (PVC and VideoTask) accepted by the server",
 		", 0 failed",
 	} {
@@ -129,16 +133,18 @@ func TestCheckChart(t *testing.T) {
 	}
 }
 
-// TestCheckChartCatchesBrokenChart breaks a copy of the chart in three ways the check exists for and expects
-// each to be reported: a CRD copy that drifted, a ClusterRole rule the markers do not grant, and a pod
-// template that the restricted Pod Security level refuses (a warning only the API server gives).
+// TestCheckChartCatchesBrokenChart breaks a copy of the chart in four ways the check exists for and expects
+// each to be reported: a CRD copy that drifted, an operator rule the markers do not grant (in the ClusterRole and
+// in every namespaced Role), an admission policy weakened in the chart's copy, and a pod template that the
+// restricted Pod Security level refuses (a warning only the API server gives).
 func TestCheckChartCatchesBrokenChart(t *testing.T) {
 	chart := filepath.Join(t.TempDir(), "langflix-operator")
 	if err := os.CopyFS(chart, os.DirFS(filepath.Join(root, "charts", "langflix-operator"))); err != nil {
 		t.Fatal(err)
 	}
 	edit(t, filepath.Join(chart, "crds", "tasks.langflix.io_videotasks.yaml"), "  scope: Namespaced\n", "  scope: Namespaced\n# drift\n")
-	edit(t, filepath.Join(chart, "templates", "rbac-operator.yaml"), "  - pods\n  verbs:\n  - list\n", "  - pods\n  verbs:\n  - list\n  - watch\n")
+	edit(t, filepath.Join(chart, "templates", "_helpers.tpl"), "  - pods\n  verbs:\n  - list\n", "  - pods\n  verbs:\n  - list\n  - watch\n")
+	edit(t, filepath.Join(chart, "files", "admission", "runner-status-policy.yaml"), "  failurePolicy: Fail\n", "  failurePolicy: Ignore\n")
 	edit(t, filepath.Join(chart, "templates", "deployment.yaml"), "allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true")
 
 	out, ok := checkChart(t, "CHART="+chart)
@@ -151,6 +157,9 @@ func TestCheckChartCatchesBrokenChart(t *testing.T) {
 		"+# drift",
 		"FAIL  operator ClusterRole rules equal config/rbac/role.yaml",
 		`+ extra:   group="" resource=pods name=<any> verb=watch`,
+		"FAIL  all-values: operator Role in langflix-ci-a equals config/rbac/role.yaml",
+		"FAIL  files/admission is identical to the policies in config/admission",
+		"+  failurePolicy: Ignore",
 		"would violate PodSecurity",
 		"allowPrivilegeEscalation",
 	} {

@@ -103,6 +103,7 @@ var _ = Describe("langflix-operator installed with Helm on a local cluster", Ord
 	failureSpecs()
 	deletionSpecs()
 	kubectlSpecs()
+	securitySpecs()
 	uninstallSpecs()
 })
 

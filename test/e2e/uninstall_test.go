@@ -8,6 +8,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -16,8 +17,8 @@ import (
 )
 
 // releaseObjects lists what the release installed, by the chart's instance label: the Deployment, its pods,
-// the ServiceAccount, the leader election Role and RoleBinding, and the operator's and runner's
-// ClusterRoles with their binding. It returns "Kind/name" for each.
+// the ServiceAccount, the leader election Role and RoleBinding, the operator's and runner's ClusterRoles with
+// their binding, and the admission policies with their bindings. It returns "Kind/name" for each.
 func releaseObjects(ctx context.Context, g Gomega) []string {
 	selector := client.MatchingLabels{"app.kubernetes.io/instance": releaseName}
 	inRelease := client.InNamespace(releaseNamespace)
@@ -34,6 +35,8 @@ func releaseObjects(ctx context.Context, g Gomega) []string {
 		{"RoleBinding", &rbacv1.RoleBindingList{}, true},
 		{"ClusterRole", &rbacv1.ClusterRoleList{}, false},
 		{"ClusterRoleBinding", &rbacv1.ClusterRoleBindingList{}, false},
+		{"ValidatingAdmissionPolicy", &admissionregistrationv1.ValidatingAdmissionPolicyList{}, false},
+		{"ValidatingAdmissionPolicyBinding", &admissionregistrationv1.ValidatingAdmissionPolicyBindingList{}, false},
 	} {
 		opts := []client.ListOption{selector}
 		if l.namespaced {
@@ -50,13 +53,14 @@ func releaseObjects(ctx context.Context, g Gomega) []string {
 }
 
 func uninstallSpecs() {
-	It("is removed cleanly by `helm uninstall`: Deployment, RBAC and the manager process are gone", func(ctx SpecContext) {
+	It("is removed cleanly by `helm uninstall`: Deployment, RBAC, admission policies and the manager process are gone", func(ctx SpecContext) {
 		// Tasks hold the operator's finalizer: delete them while the operator still runs to release it.
 		deleteAllTasks(ctx, ns)
 
 		before := releaseObjects(ctx, Default)
 		GinkgoWriter.Printf("release objects: %v\n", before)
-		for _, kind := range []string{"Deployment/", "Pod/", "ServiceAccount/", "Role/", "RoleBinding/", "ClusterRole/", "ClusterRoleBinding/"} {
+		for _, kind := range []string{"Deployment/", "Pod/", "ServiceAccount/", "Role/", "RoleBinding/", "ClusterRole/", "ClusterRoleBinding/",
+			"ValidatingAdmissionPolicy/", "ValidatingAdmissionPolicyBinding/"} {
 			Expect(before).To(ContainElement(HavePrefix(kind)), "the release should have a %s", strings.TrimSuffix(kind, "/"))
 		}
 		var managers []hostProcess

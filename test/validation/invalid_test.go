@@ -22,7 +22,10 @@ const (
 	msgSoftPositive   = "timeLimits.soft must be positive"
 	msgBackoff        = "retry.backoffBase must not exceed retry.backoffCap"
 	msgLLMRequired    = "expressions.llm.endpoint is required when expressions.extractor is LLM"
-	msgLLMEndpoint    = "expressions.llm.endpoint must be an http:// or https:// URL"
+	msgLLMEndpoint    = "expressions.llm.endpoint must be an https:// URL; http:// is accepted only for loopback hosts and cluster-local Service names"
+	msgLLMUserinfo    = "expressions.llm.endpoint must not carry credentials"
+	msgFileProc       = "file:// URLs must not point into /proc, /sys, /dev, /run or /var/run"
+	msgFileDots       = "file:// URLs must not contain '.' or '..' segments or percent-encoding"
 	msgOneOfContent   = "exactly one of spec.content and spec.slides must be set"
 	msgCronFields     = "spec.schedule must have exactly 5 cron fields"
 	msgCronCharacter  = "spec.schedule has a character that is not allowed in a cron field"
@@ -117,8 +120,22 @@ var _ = Describe("Invalid manifests", func() {
 			vt().LLM("grpc://llm.internal:443", "gpt-4o-mini").Obj(), "spec.expressions.llm.endpoint", msgLLMEndpoint),
 		Entry("VideoTask with an LLM endpoint without a scheme",
 			vt().LLM("llm.internal:8080/v1", "gpt-4o-mini").Obj(), "spec.expressions.llm.endpoint", msgLLMEndpoint),
+		Entry("VideoTask with a plain http:// LLM endpoint outside the cluster",
+			vt().LLM("http://llm.example.com/v1", "gpt-4o-mini").Obj(), "spec.expressions.llm.endpoint", msgLLMEndpoint),
+		Entry("VideoTask with a plain http:// LLM endpoint on an IP address",
+			vt().LLM("http://10.0.0.8:8000/v1", "gpt-4o-mini").Obj(), "spec.expressions.llm.endpoint", msgLLMEndpoint),
+		Entry("VideoTask with credentials in the LLM endpoint",
+			vt().LLM("https://user:secret@llm.example.com/v1", "gpt-4o-mini").Obj(), "spec.expressions.llm.endpoint", msgLLMUserinfo),
+		Entry("VideoTask reading the runner's environment through file://",
+			vt().Subtitles("file:///proc/self/environ").Obj(), "spec.source.subtitles", msgFileProc),
+		Entry("VideoTask reading the ServiceAccount token through file://",
+			vt().Video("file:///var/run/secrets/kubernetes.io/serviceaccount/token").Obj(), "spec.source.video", msgFileProc),
+		Entry("VideoTask with a file:// URL that climbs out with ..",
+			vt().TranslationSubtitles("file:///media/../proc/1/environ").Obj(), "spec.source.translationSubtitles", msgFileDots),
+		Entry("VideoTask with a percent-encoded file:// URL",
+			vt().Subtitles("file:///%70roc/self/environ").Obj(), "spec.source.subtitles", msgFileDots),
 		Entry("VideoTask with the LLM extractor and no model",
-			testutil.WithField(vt().Extractor(tasksv1alpha1.ExtractorLLM).LLM("http://llm.internal/v1", "m").Obj(), nil,
+			testutil.WithField(vt().Extractor(tasksv1alpha1.ExtractorLLM).LLM("https://llm.internal/v1", "m").Obj(), nil,
 				"spec", "expressions", "llm", "model"), "spec.expressions.llm.model", "Required value"),
 		Entry("VideoTask with a target language that is not an ISO 639 code",
 			vt().TargetLanguage("Korean").Obj(), "spec.targetLanguage", "should match"),

@@ -29,14 +29,21 @@ const (
 	// progress with it, so the operator can tell a stale attempt's progress from the current one's.
 	EnvAttempt = "LANGFLIX_ATTEMPT"
 	// EnvRedisURL is the result cache when --redis-url is not given. It travels in the environment rather
-	// than the arguments because the URL may hold a password.
+	// than the arguments because the URL may hold a password, and the operator sets it from a Secret
+	// reference only, never as a value.
 	EnvRedisURL = "LANGFLIX_REDIS_URL"
+	// EnvCacheScope keeps cache entries apart: the task's namespace, or SharedCacheScope when the
+	// installation shares the cache between namespaces. Unset, the runner uses its task's namespace.
+	EnvCacheScope = "LANGFLIX_CACHE_SCOPE"
 	// EnvLLMAPIKey is the LLM API key, set from a Secret reference: the key never appears in the Job.
 	EnvLLMAPIKey = "LANGFLIX_LLM_API_KEY"
 	// EnvFont (runner-local, never set by the operator) is a font file that can draw Korean, used when
 	// --font is not given, before fontconfig is asked.
 	EnvFont = "LANGFLIX_FONT"
 )
+
+// SharedCacheScope is the cache scope of an installation that shares the cache between namespaces.
+const SharedCacheScope = "shared"
 
 // Paths inside the runner container.
 const (
@@ -54,6 +61,9 @@ type EnvVar struct {
 	Value string
 	// SecretKeyRef, when set, takes the value from this Secret key instead of Value.
 	SecretKeyRef *tasksv1.SecretKeyRef
+	// Optional, with SecretKeyRef, leaves the variable unset when the Secret or key is missing instead of
+	// keeping the pod from starting.
+	Optional bool
 }
 
 // TaskRef names the task object a run belongs to, and the attempt of that task it is.

@@ -75,11 +75,13 @@ func parseVideo(t *testing.T, p flagParser, args []string, getenv func(string) s
 
 func TestVideoOptionsRoundTrip(t *testing.T) {
 	base := func() *testutil.VideoTaskWrapper { return testutil.MakeVideoTask("episode-1", "lessons") }
-	secrets := map[string]string{"llm/key": "sk-test"}
+	secrets := map[string]string{"llm/key": "sk-test", "redis/url": "redis://:p@ss=word@redis:6379/0"}
 	cases := map[string]struct {
 		task *tasksv1.VideoTask
-		// redisURL is the operator's configuration, not the spec.
-		redisURL string
+		// cacheEnv is what the operator adds from its configuration, not the spec: the cache by Secret
+		// reference; wantRedisURL and wantScope are what the runner must make of it.
+		cacheEnv                []runnerv1.EnvVar
+		wantRedisURL, wantScope string
 		// wantKey is the LLM API key the runner must end up with.
 		wantKey string
 	}{
@@ -100,14 +102,25 @@ func TestVideoOptionsRoundTrip(t *testing.T) {
 		"llm settings left from a switch back to the dictionary are not passed": {
 			task: base().Extractor(tasksv1.ExtractorLLM).LLM("http://127.0.0.1/v1", "m").APIKeySecret("llm", "key").Extractor(tasksv1.ExtractorDictionary).Obj(),
 		},
-		"redis from the operator's configuration": {task: base().Obj(), redisURL: "redis://:p@ss=word@redis:6379/0"},
+		"redis from the operator's configuration, by Secret reference": {task: base().Obj(),
+			cacheEnv: []runnerv1.EnvVar{
+				{Name: runnerv1.EnvRedisURL, SecretKeyRef: &tasksv1.SecretKeyRef{Name: "redis", Key: "url"}},
+				{Name: runnerv1.EnvCacheScope, Value: "lessons"},
+			},
+			wantRedisURL: "redis://:p@ss=word@redis:6379/0", wantScope: "lessons"},
 	}
 	for name, tc := range cases {
 		for _, p := range parsers {
 			t.Run(name+"/"+p.name, func(t *testing.T) {
 				want := runnerv1.VideoOptionsFromSpec(tc.task)
-				want.RedisURL = tc.redisURL
-				got := parseVideo(t, p, want.Args(), env(want.Env(), secrets))
+				rendered := want.Env()
+				for _, v := range rendered {
+					if v.Name == runnerv1.EnvRedisURL && v.SecretKeyRef == nil {
+						t.Errorf("the Redis URL is rendered as a value")
+					}
+				}
+				got := parseVideo(t, p, want.Args(), env(append(rendered, tc.cacheEnv...), secrets))
+				want.RedisURL, want.CacheScope = tc.wantRedisURL, tc.wantScope
 
 				if got.LLMAPIKey != tc.wantKey {
 					t.Errorf("runner's LLM API key = %q, want %q", got.LLMAPIKey, tc.wantKey)
@@ -132,9 +145,10 @@ func TestVideoOptionsRoundTripEveryField(t *testing.T) {
 		MaxExpressions: 7, Level: "beginner", Include: []string{"x", "y"}, Extractor: "llm",
 		LLMEndpoint: "http://127.0.0.1/v1", LLMModel: "m", LLMAPIKeyFile: "/secrets/key",
 		EducationalVideo: false, Combined: true, Shorts: true, Slides: false, Repeat: 2,
-		RedisURL: "redis://127.0.0.1:6379",
 	}
-	assertEveryFieldSet(t, want, "LLMAPIKeySecret", "LLMAPIKey")
+	// The Redis URL and the cache scope reach the runner from the environment the operator builds by Secret
+	// reference (TestVideoOptionsRoundTrip), never from the options' own rendering.
+	assertEveryFieldSet(t, want, "LLMAPIKeySecret", "LLMAPIKey", "RedisURL", "CacheScope")
 	for _, p := range parsers {
 		got := parseVideo(t, p, want.Args(), env(want.Env(), nil))
 		if diff := cmp.Diff(want, got); diff != "" {

@@ -28,9 +28,11 @@ type VideoOptions struct {
 	// Repeat is how often the expression clip repeats in the educational video.
 	Repeat int
 
-	// RedisURL is the optional result cache. The operator passes it in the environment (EnvRedisURL), never
-	// as an argument: the URL may hold a password.
+	// RedisURL (runner side) is the optional result cache, from --redis-url or EnvRedisURL. Env never renders
+	// it: the operator gives the runner the URL by Secret reference only (the URL may hold a password).
 	RedisURL string
+	// CacheScope (runner side) keeps cache entries apart: EnvCacheScope, else the task's namespace.
+	CacheScope string
 	// LLMAPIKeySecret (operator side) is the Secret key the LLM API key comes from; Env renders it as
 	// EnvLLMAPIKey. It is not a flag.
 	LLMAPIKeySecret *tasksv1.SecretKeyRef
@@ -98,16 +100,13 @@ func (o VideoOptions) Args() []string {
 	return a
 }
 
-// Env is the runner container's environment for these options (the task reference aside): the LLM API
-// key by Secret reference and the Redis URL.
+// Env is the runner container's environment for these options (the task reference and the cache aside):
+// the LLM API key by Secret reference.
 func (o VideoOptions) Env() []EnvVar {
 	var env []EnvVar
 	if o.LLMAPIKeySecret != nil {
 		ref := *o.LLMAPIKeySecret
 		env = append(env, EnvVar{Name: EnvLLMAPIKey, SecretKeyRef: &ref})
-	}
-	if o.RedisURL != "" {
-		env = append(env, EnvVar{Name: EnvRedisURL, Value: o.RedisURL})
 	}
 	return env
 }
@@ -137,13 +136,17 @@ func (o *VideoOptions) Bind(fs FlagBinder) {
 }
 
 // ApplyEnv completes parsed flags from the environment (getenv is os.Getenv in the runner): the soft time
-// limit and Redis URL when no flag gave them, and the LLM API key.
+// limit and Redis URL when no flag gave them, the cache scope and the LLM API key.
 func (o *VideoOptions) ApplyEnv(getenv func(string) string) error {
 	if err := o.TaskOptions.applyEnv(getenv); err != nil {
 		return err
 	}
 	if o.RedisURL == "" {
 		o.RedisURL = getenv(EnvRedisURL)
+	}
+	if o.CacheScope = getenv(EnvCacheScope); o.CacheScope == "" {
+		// A Job without the setting still never shares entries with other namespaces.
+		o.CacheScope = getenv(EnvTaskNamespace)
 	}
 	o.LLMAPIKey = getenv(EnvLLMAPIKey)
 	return nil

@@ -100,4 +100,146 @@ Fails rendering on value combinations the schema cannot express.
 {{- if and .Values.metrics.enabled (eq (int .Values.metrics.port) (int .Values.healthProbe.port)) }}
 {{- fail "metrics.port and healthProbe.port must differ" }}
 {{- end }}
+{{- if and (eq .Values.redis.secretMode "PerNamespace") (not .Values.redis.existingSecret) }}
+{{- fail "redis.secretMode PerNamespace needs redis.existingSecret: the name of the Secret every task namespace holds" }}
+{{- end }}
+{{- if and .Values.redis.url .Values.redis.existingSecret }}
+{{- fail "set redis.url or redis.existingSecret, not both" }}
+{{- end }}
+{{- end }}
+
+{{/*
+The operator's permissions, as the rules of its ClusterRole or of its Role in each watched namespace. They
+mirror config/rbac/role.yaml, which controller-gen generates from the +kubebuilder:rbac markers of the
+controllers; hack/check-chart.sh fails when they differ. Only the names of the runner ClusterRole the operator
+may bind and of its Redis Secret copy follow runner.clusterRoleName and runner.serviceAccountName.
+*/}}
+{{- define "langflix-operator.operatorRules" -}}
+- apiGroups:
+  - ""
+  resources:
+  - events
+  verbs:
+  - list
+- apiGroups:
+  - ""
+  resources:
+  - pods
+  verbs:
+  - delete
+  - get
+  - list
+  - patch
+  - watch
+- apiGroups:
+  - ""
+  resourceNames:
+  - {{ include "langflix-operator.cacheCopyName" . | quote }}
+  resources:
+  - secrets
+  verbs:
+  - create
+  - patch
+- apiGroups:
+  - ""
+  resources:
+  - serviceaccounts
+  verbs:
+  - create
+- apiGroups:
+  - batch
+  resources:
+  - cronjobs
+  verbs:
+  - create
+  - get
+  - list
+  - patch
+  - watch
+- apiGroups:
+  - batch
+  resources:
+  - jobs
+  verbs:
+  - create
+  - delete
+  - deletecollection
+  - get
+  - list
+  - patch
+  - watch
+- apiGroups:
+  - events.k8s.io
+  resources:
+  - events
+  verbs:
+  - create
+  - patch
+- apiGroups:
+  - rbac.authorization.k8s.io
+  resourceNames:
+  - {{ .Values.runner.clusterRoleName | quote }}
+  resources:
+  - clusterroles
+  verbs:
+  - bind
+- apiGroups:
+  - rbac.authorization.k8s.io
+  resources:
+  - rolebindings
+  verbs:
+  - create
+- apiGroups:
+  - tasks.langflix.io
+  resources:
+  - cleanuppolicies
+  - slidetasks
+  - videotasks
+  verbs:
+  - delete
+  - get
+  - list
+  - patch
+  - watch
+- apiGroups:
+  - tasks.langflix.io
+  resources:
+  - cleanuppolicies/finalizers
+  - slidetasks/finalizers
+  - videotasks/finalizers
+  verbs:
+  - update
+- apiGroups:
+  - tasks.langflix.io
+  resources:
+  - cleanuppolicies/status
+  - slidetasks/status
+  - videotasks/status
+  verbs:
+  - get
+  - patch
+{{- end }}
+
+{{/*
+Name of the operator's copy of the Redis Secret in task namespaces (controllers/internal/runnerpod/cache.go).
+*/}}
+{{- define "langflix-operator.cacheCopyName" -}}
+{{- printf "%s-cache" .Values.runner.serviceAccountName }}
+{{- end }}
+
+{{/*
+Name of the Secret with the Redis URL in the release namespace (Copy) or task namespaces (PerNamespace);
+empty when no cache is configured.
+*/}}
+{{- define "langflix-operator.redisSecret" -}}
+{{- if .Values.redis.existingSecret }}{{ .Values.redis.existingSecret }}{{ else if .Values.redis.url }}{{ include "langflix-operator.fullname" . }}-redis{{ end }}
+{{- end }}
+
+{{/*
+A list of strings as the elements of a CEL list literal: 'a', 'b'.
+*/}}
+{{- define "langflix-operator.celStrings" -}}
+{{- $out := list }}
+{{- range . }}{{ $out = append $out (printf "'%s'" .) }}{{ end }}
+{{- join ", " $out }}
 {{- end }}

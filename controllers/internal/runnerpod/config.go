@@ -17,8 +17,8 @@ type Config struct {
 	PullPolicy corev1.PullPolicy
 	// DefaultResources apply when a task sets no spec.resources.
 	DefaultResources corev1.ResourceRequirements
-	// RedisURL, when set, is passed to the runner as its result cache.
-	RedisURL string
+	// Cache says where runners find the Redis URL of their result cache (by Secret reference only).
+	Cache CacheConfig
 	// ServiceAccountName is the ServiceAccount the operator creates in each task namespace for the runner.
 	ServiceAccountName string
 	// ClusterRoleName is the ClusterRole (installed with the operator) that the runner's RoleBinding grants.

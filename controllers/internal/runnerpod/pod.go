@@ -86,6 +86,9 @@ func EnvVars(vars []runnerv1.EnvVar) []corev1.EnvVar {
 				LocalObjectReference: corev1.LocalObjectReference{Name: ref.Name},
 				Key:                  ref.Key,
 			}}
+			if v.Optional {
+				e.ValueFrom.SecretKeyRef.Optional = ptr.To(true)
+			}
 		}
 		out = append(out, e)
 	}
