@@ -3,6 +3,7 @@ package manager
 import (
 	"flag"
 	"fmt"
+	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -80,6 +81,9 @@ func NewManager(cfg *rest.Config, opts Options) (ctrl.Manager, error) {
 		LeaderElection:          opts.LeaderElect,
 		LeaderElectionID:        "langflix-operator.tasks.langflix.io",
 		LeaderElectionNamespace: opts.LeaderElectionNamespace,
+		LeaseDuration:           durationOrNil(opts.LeaseDuration),
+		RenewDeadline:           durationOrNil(opts.RenewDeadline),
+		RetryPeriod:             durationOrNil(opts.RetryPeriod),
 		// Step down quickly on SIGTERM so a new leader takes over without waiting for the lease to expire.
 		LeaderElectionReleaseOnCancel: true,
 	})
@@ -158,4 +162,12 @@ func SetupControllers(mgr ctrl.Manager, opts Options) error {
 		return fmt.Errorf("set up CleanupPolicy controller: %w", err)
 	}
 	return nil
+}
+
+// durationOrNil leaves a zero duration to controller-runtime's default (options built in Go, by tests).
+func durationOrNil(d time.Duration) *time.Duration {
+	if d <= 0 {
+		return nil
+	}
+	return &d
 }

@@ -23,13 +23,15 @@ type Options struct {
 	ProbeAddr               string
 	LeaderElect             bool
 	LeaderElectionNamespace string
-	Namespaces              []string
-	MaxConcurrentReconciles int
-	SyncPeriod              time.Duration
-	Runner                  runnerpod.Config
-	Attempts                task.AttemptPolicy
-	KubeAPIQPS              float64
-	KubeAPIBurst            int
+	// LeaseDuration, RenewDeadline and RetryPeriod tune leader election; see their flags.
+	LeaseDuration, RenewDeadline, RetryPeriod time.Duration
+	Namespaces                                []string
+	MaxConcurrentReconciles                   int
+	SyncPeriod                                time.Duration
+	Runner                                    runnerpod.Config
+	Attempts                                  task.AttemptPolicy
+	KubeAPIQPS                                float64
+	KubeAPIBurst                              int
 }
 
 // ParseOptions parses a manager command line (without the program name) exactly as Main does. Suites outside
@@ -40,6 +42,17 @@ func ParseOptions(args []string) (Options, error) {
 	return parseOptions(fs, args)
 }
 
+// Leader election timing. controller-runtime's defaults (15s, 10s, 2s) make a leader give up after 10s
+// without the API server, so every API server restart longer than that (a control-plane upgrade, a
+// single-instance API server that restarts) would also restart the operator. These ride out a minute-long
+// outage; the price is that a crashed leader's successor waits up to a minute for its Lease. A leader that
+// stops normally releases its Lease at once (LeaderElectionReleaseOnCancel).
+const (
+	DefaultLeaseDuration = 60 * time.Second
+	DefaultRenewDeadline = 45 * time.Second
+	DefaultRetryPeriod   = 5 * time.Second
+)
+
 // parseOptions reads flags, with environment variables as defaults.
 func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
 	o := Options{}
@@ -48,6 +61,11 @@ func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
 	fs.StringVar(&o.ProbeAddr, "health-probe-bind-address", env("HEALTH_PROBE_BIND_ADDRESS", ":8081"), "Address of the /healthz and /readyz endpoints. Env HEALTH_PROBE_BIND_ADDRESS.")
 	fs.BoolVar(&o.LeaderElect, "leader-elect", env("LEADER_ELECT", "false") == "true", "Elect a leader so that only one replica reconciles. Env LEADER_ELECT.")
 	fs.StringVar(&o.LeaderElectionNamespace, "leader-election-namespace", env("LEADER_ELECTION_NAMESPACE", ""), "Namespace of the leader election Lease (default: the pod's). Env LEADER_ELECTION_NAMESPACE.")
+	fs.DurationVar(&o.LeaseDuration, "leader-elect-lease-duration", DefaultLeaseDuration,
+		"How long a leader's Lease holds without renewal: a replica that crashed is replaced after at most this long.")
+	fs.DurationVar(&o.RenewDeadline, "leader-elect-renew-deadline", DefaultRenewDeadline,
+		"How long the leader keeps trying to renew its Lease before it gives up leadership and exits: an API server that is away for less (a restart, an upgrade) costs no restart of the operator.")
+	fs.DurationVar(&o.RetryPeriod, "leader-elect-retry-period", DefaultRetryPeriod, "How often leader election tries to acquire or renew the Lease.")
 	fs.StringVar(&namespaces, "namespaces", env("WATCH_NAMESPACES", ""), "Comma-separated namespaces to watch; empty watches all. Env WATCH_NAMESPACES.")
 	fs.IntVar(&o.MaxConcurrentReconciles, "max-concurrent-reconciles", 4, "Parallel reconciles per kind.")
 	fs.DurationVar(&o.SyncPeriod, "sync-period", 10*time.Hour, "How often every object is reconciled even without changes.")
@@ -93,6 +111,9 @@ func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
 	}
 	if o.Runner.Cache.SecretName != "" && o.Runner.Cache.Mode == runnerpod.CacheSecretCopy && o.Runner.Cache.OperatorNamespace == "" {
 		return o, fmt.Errorf("--redis-secret in Copy mode needs --operator-namespace (or env POD_NAMESPACE): the namespace the Secret is read from")
+	}
+	if !(o.LeaseDuration > o.RenewDeadline && o.RenewDeadline > o.RetryPeriod && o.RetryPeriod > 0) {
+		return o, fmt.Errorf("leader election needs --leader-elect-lease-duration > --leader-elect-renew-deadline > --leader-elect-retry-period > 0")
 	}
 	if o.Attempts.ConfigErrorGrace <= 0 || o.Attempts.RecheckInterval <= 0 {
 		return o, fmt.Errorf("--pod-config-error-grace and --pod-create-recheck-interval must be positive")

@@ -34,7 +34,7 @@ var _ = Describe("VideoTask", func() {
 			tasksv1.LabelTask: "episode", tasksv1.LabelKind: tasksv1.KindVideoTask, tasksv1.LabelAttempt: "1",
 			tasksv1.LabelManagedBy: tasksv1.ManagedByValue,
 		}))
-		Expect(job.Spec.ActiveDeadlineSeconds).To(Equal(ptr.To[int64]((10 + 30) * 60)), "timeLimits.start + timeLimits.hard")
+		Expect(job.Spec.ActiveDeadlineSeconds).To(Equal(ptr.To[int64]((10+30)*60)), "timeLimits.start + timeLimits.hard")
 		Expect(job.Spec.PodFailurePolicy).NotTo(BeNil())
 		Expect(job.Spec.PodReplacementPolicy).To(Equal(ptr.To(batchv1.Failed)))
 		Expect(job.Spec.Template.Finalizers).To(ConsistOf(tasksv1.FinalizerResult))

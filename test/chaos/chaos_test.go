@@ -46,6 +46,7 @@ func TestChaos(t *testing.T) {
 	if err := op.Start(); err != nil {
 		t.Fatal(err)
 	}
+	theOperator = op
 	t.Cleanup(op.Stop)
 
 	all := []struct {

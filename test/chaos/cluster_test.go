@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -169,11 +170,12 @@ func (e *env) deleteNamespace(ctx context.Context, name string) {
 // operator is the manager process under test, run on the host with the operator ServiceAccount's token,
 // so every request it makes has exactly the rights config/rbac gives it.
 type operator struct {
-	e       *env
-	args    []string
-	logPath string
-	cmd     *exec.Cmd
-	done    chan struct{}
+	e          *env
+	kubeconfig string
+	args       []string
+	logPath    string
+	cmd        *exec.Cmd
+	done       chan struct{}
 	// starts counts the processes started; kills those the harness killed with SIGKILL.
 	starts, kills int
 }
@@ -183,9 +185,8 @@ func (e *env) newOperator(ctx context.Context, extraArgs ...string) (*operator, 
 	if err != nil {
 		return nil, err
 	}
-	o := &operator{e: e, logPath: filepath.Join(e.clusterDir, "logs", "chaos-operator.log")}
+	o := &operator{e: e, kubeconfig: kubeconfig, logPath: filepath.Join(e.clusterDir, "logs", "chaos-operator.log")}
 	o.args = append([]string{
-		"--kubeconfig=" + kubeconfig,
 		"--leader-elect=true", "--leader-election-namespace=" + operatorNamespace,
 		"--runner-image=" + runnerImage, "--runner-image-pull-policy=IfNotPresent",
 		"--runner-cpu-request=250m", "--runner-memory-request=32Mi", "--runner-memory-limit=256Mi",
@@ -225,8 +226,10 @@ func (o *operator) Start() error {
 	}
 	fmt.Fprintf(log, "\n==== %s chaos harness starts the operator (start %d)\n", time.Now().Format(time.RFC3339), o.starts+1)
 	cmd := exec.Command(filepath.Join(o.e.bin, "manager"), o.args...)
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+o.kubeconfig)
 	cmd.Stdout, cmd.Stderr = log, log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group (a signal to the harness's terminal is not for it), but it dies with the harness.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		log.Close()
 		return err
@@ -238,7 +241,23 @@ func (o *operator) Start() error {
 		log.Close()
 		close(o.done)
 	}()
-	return nil
+	// The health endpoint answers once the manager is set up (it may still wait for its lease then).
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		select {
+		case <-o.done:
+			return fmt.Errorf("the operator exited at once; see %s", o.logPath)
+		default:
+		}
+		if resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", o.e.probePort)); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return fmt.Errorf("the operator's /healthz did not answer within a minute; see %s", o.logPath)
 }
 
 // Kill kills the manager with SIGKILL, as a node failure or the OOM killer would, and waits until it is gone.
@@ -265,6 +284,19 @@ func (o *operator) Stop() {
 		<-o.done
 	}
 	o.cmd = nil
+}
+
+// Crashed reports whether the process the harness started last exited on its own.
+func (o *operator) Crashed() bool {
+	if o.cmd == nil {
+		return false
+	}
+	select {
+	case <-o.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // Alive reports whether the process the harness started last still runs, and its pid.

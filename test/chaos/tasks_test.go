@@ -40,6 +40,9 @@ func realSlideTask(namespace, name string) client.Object {
 	return task
 }
 
+// theOperator is the manager process of the run, watched for crashes while tasks run.
+var theOperator *operator
+
 // createAll creates the tasks with a few clients at once, as a burst of users would.
 func createAll(ctx context.Context, t *testing.T, e *env, tasks []client.Object) {
 	t.Helper()
@@ -96,6 +99,10 @@ func waitFinished(ctx context.Context, t *testing.T, e *env, namespace string, w
 			}
 		}
 		if time.Now().After(end) {
+			return last
+		}
+		if theOperator != nil && theOperator.Crashed() {
+			t.Errorf("the operator exited on its own; see %s", theOperator.logPath)
 			return last
 		}
 		time.Sleep(time.Second)
