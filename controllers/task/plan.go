@@ -274,8 +274,11 @@ func (p *planner) afterAttempt() {
 		return
 	}
 	if cur.Number > p.tmpl.Retry.MaxRetriesOrDefault() {
-		p.finish(tasksv1.TaskFailed, tasksv1.ReasonBackoffLimitExceeded,
-			fmt.Sprintf("%d attempts failed; the last: %s", cur.Number, cur.Message), cur.FinishTime.Time)
+		message := fmt.Sprintf("%d attempts failed; the last: %s", cur.Number, cur.Message)
+		if cur.Number == 1 {
+			message = "the only attempt (retry.maxRetries is 0) failed: " + cur.Message
+		}
+		p.finish(tasksv1.TaskFailed, tasksv1.ReasonBackoffLimitExceeded, message, cur.FinishTime.Time)
 		return
 	}
 	if p.suspended {

@@ -51,7 +51,7 @@ func scenarioInvalidManifests(ctx context.Context, t *testing.T, e *env, _ *oper
 		{"a 64-character name", vt(strings.Repeat("n", 64)).Obj()},
 		{"spec.storage: {}", vt("empty-storage").Storage(corev1.VolumeSource{}).Obj()},
 		{"two volume types in spec.storage", vt("two-volumes").Storage(twoVolumes).Obj()},
-		{"an API key Secret key with a space", vt("secret-key").LLM("http://127.0.0.1:1/v1", "m").APIKeySecret("llm", "api key").Obj()},
+		{"an API key Secret key with a space", vt("secret-key").LLM("https://127.0.0.1:1/v1", "m").APIKeySecret("llm", "api key").Obj()},
 		{"a memory request above its limit", vt("requests").Resources(tooMuch).Obj()},
 		{"a malformed serviceAccountName", vt("bad-sa").ServiceAccount("My_Runner").Obj()},
 		{"an extended resource requested above its limit (the Job is invalid)", vt("gpu").Resources(gpu).Obj()},
@@ -146,7 +146,7 @@ func scenarioPodsThatCannotStart(ctx context.Context, t *testing.T, e *env, _ *o
 		messageHolds string
 	}{
 		{vt("missing-pvc").PVC("no-such-claim").Obj(), tasksv1.ReasonUnschedulable, tasksv1.ReasonPodConfigurationError, true, `persistentvolumeclaim "no-such-claim" not found`},
-		{vt("missing-secret").LLM("http://127.0.0.1:1/v1", "m").APIKeySecret("no-such-secret", "api-key").Obj(),
+		{vt("missing-secret").LLM("https://127.0.0.1:1/v1", "m").APIKeySecret("no-such-secret", "api-key").Obj(),
 			"CreateContainerConfigError", tasksv1.ReasonPodConfigurationError, true, "no-such-secret"},
 		{vt("missing-sa").ServiceAccount("no-such-runner").Obj(), tasksv1.ReasonFailedCreate, tasksv1.ReasonPodConfigurationError, true, "no-such-runner"},
 		{vt("unschedulable").StartLimit("45s").Resources(corev1.ResourceRequirements{
@@ -158,23 +158,58 @@ func scenarioPodsThatCannotStart(ctx context.Context, t *testing.T, e *env, _ *o
 			r.expect(false, "create %s: %v", c.obj.GetName(), err)
 		}
 	}
-	for _, c := range cases {
-		st, took := waitStatus(ctx, e, c.obj, visibleWithin, func(st tasksv1.TaskStatus) bool {
-			return st.Reason == c.waiting || st.Phase.IsFinished()
-		})
-		r.note("%s: %s %s after %s: %s", c.obj.GetName(), st.Phase, st.Reason, took.Round(time.Second), truncate(st.Message, 200))
-		r.expect(st.Reason == c.waiting && strings.Contains(st.Message, c.messageHolds),
-			"%s says %q (%s) after a minute, want reason %s naming %q", c.obj.GetName(), st.Reason, st.Message, c.waiting, c.messageHolds)
+	// Watch all of them at once: when each first says why it waits, and how it ends.
+	type seen struct {
+		waitingAfter, endedAfter time.Duration
+		waiting, ended           *tasksv1.TaskStatus
 	}
-	for _, c := range cases {
-		st, took := waitStatus(ctx, e, c.obj, 4*time.Minute, func(st tasksv1.TaskStatus) bool { return st.Phase.IsFinished() })
-		r.note("%s: %s %s %s after creation (the hard limit is 30m): %s", c.obj.GetName(), st.Phase, st.Reason,
-			took.Round(time.Second), truncate(st.Message, 200))
+	obs := make([]seen, len(cases))
+	deadline := time.Now().Add(4 * time.Minute)
+	for time.Now().Before(deadline) {
+		open := 0
+		for i, c := range cases {
+			if obs[i].ended != nil {
+				continue
+			}
+			open++
+			task := c.obj.DeepCopyObject().(tasksv1.Task)
+			if err := e.c.Get(ctx, client.ObjectKeyFromObject(c.obj), task.(client.Object)); err != nil {
+				continue
+			}
+			st := *task.GetTaskStatus()
+			age := time.Since(task.GetCreationTimestamp().Time)
+			if obs[i].waiting == nil && st.Reason == c.waiting && strings.Contains(st.Message, c.messageHolds) {
+				obs[i].waiting, obs[i].waitingAfter = &st, age
+			}
+			if st.Phase.IsFinished() {
+				obs[i].ended, obs[i].endedAfter = &st, age
+			}
+		}
+		if open == 0 {
+			break
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	for i, c := range cases {
+		name, o := c.obj.GetName(), obs[i]
+		if o.waiting == nil {
+			r.expect(false, "%s never said %s naming %q", name, c.waiting, c.messageHolds)
+		} else {
+			r.note("%s: %s %s after %s: %s", name, o.waiting.Phase, o.waiting.Reason, o.waitingAfter.Round(time.Second), truncate(o.waiting.Message, 200))
+			r.expect(o.waitingAfter <= visibleWithin, "%s said why only after %s", name, o.waitingAfter.Round(time.Second))
+		}
+		if o.ended == nil {
+			r.expect(false, "%s did not end within 4 minutes (its hard limit is 30m)", name)
+			continue
+		}
+		st := o.ended
+		r.note("%s: %s %s %s after creation (the hard limit is 30m): %s", name, st.Phase, st.Reason,
+			o.endedAfter.Round(time.Second), truncate(st.Message, 200))
 		r.expect(st.Phase == tasksv1.TaskFailed && st.Reason == c.finalReason, "%s ended %s %s, want Failed %s",
-			c.obj.GetName(), st.Phase, st.Reason, c.finalReason)
+			name, st.Phase, st.Reason, c.finalReason)
 		if !c.permanent {
 			r.expect(st.CurrentAttempt != nil && st.CurrentAttempt.Reason == tasksv1.ReasonStartTimeLimitExceeded,
-				"%s: its attempt did not end at the start limit: %+v", c.obj.GetName(), st.CurrentAttempt)
+				"%s: its attempt did not end at the start limit: %+v", name, st.CurrentAttempt)
 		}
 	}
 	tasks, _ := listTasks(ctx, e.c, ns)
