@@ -50,13 +50,13 @@ func failureSpecs() {
 
 	It("stops a task at its hard time limit: Failed with HardTimeLimitExceeded, and its processes are gone", func(ctx SpecContext) {
 		// Both limits count from the runner's own start, and the runner enforces both: the soft one stops new
-		// work and keeps what is finished, the hard one stops the run at once (exit 4). A soft limit a hair
-		// under the hard one satisfies the API's soft < hard rule and still leaves the hard limit to end the
-		// attempt: the graceful stop takes longer than 100ms. The Job's activeDeadlineSeconds (start + hard)
+		// work and keeps what is finished, the hard one stops the run at once (exit 4). A soft limit a
+		// millisecond under the hard one satisfies the API's soft < hard rule and still leaves the hard limit
+		// to end the attempt: no graceful stop (stopping ffmpeg, writing the manifest) takes under 1ms. The Job's activeDeadlineSeconds (start + hard)
 		// is only the backstop. The long video keeps the runner busy far beyond both.
 		task := testutil.MakeVideoTask("over-time", ns).
 			Video(longVideo).Subtitles(lessonSubtitles).MaxCount(3).
-			SoftHard("9900ms", "10s").Retries(3).Backoff("1s", "2s").Obj()
+			SoftHard("9999ms", "10s").Retries(3).Backoff("1s", "2s").Obj()
 		Expect(k8s.Create(ctx, task)).To(Succeed())
 
 		pod, procs := runningProcesses(ctx, task)
