@@ -179,8 +179,9 @@ const (
 // the operator never sets it, and removes it once a newer attempt than the one that wrote it starts.
 type TaskProgress struct {
 	// attempt is the number of the attempt whose runner wrote this progress. Progress of an earlier
-	// attempt is stale: the operator removes it when the next attempt starts.
-	// +kubebuilder:validation:Minimum=0
+	// attempt is stale: the operator removes it when the next attempt starts. Unset when the runner did not
+	// say (a runner older than the field).
+	// +kubebuilder:validation:Minimum=1
 	// +optional
 	Attempt int32 `json:"attempt,omitempty"`
 	// current is the number of work units done.
@@ -234,14 +235,16 @@ type AttemptStatus struct {
 	// number is the attempt's number, from 1.
 	// +kubebuilder:validation:Minimum=1
 	// +required
-	Number int32 `json:"number"`
+	Number int32 `json:"number,omitempty"`
 	// jobName is the name of the attempt's Job.
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	// +optional
 	JobName string `json:"jobName,omitempty"`
 	// jobUID is the UID of the attempt's Job, as the API server returned it when the operator created the
 	// Job; empty until then.
 	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=128
 	// +optional
 	JobUID types.UID `json:"jobUID,omitempty"`
@@ -257,10 +260,12 @@ type AttemptStatus struct {
 	// reason says how the attempt ended, once it did: Completed, AttemptFailed, InvalidInput,
 	// SoftTimeLimitExceeded, HardTimeLimitExceeded, StartTimeLimitExceeded, PodConfigurationError,
 	// JobDeleted, JobRejected, JobNameConflict.
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=128
 	// +optional
 	Reason string `json:"reason,omitempty"`
 	// message explains reason.
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=4096
 	// +optional
 	Message string `json:"message,omitempty"`
@@ -289,6 +294,7 @@ type TaskStatus struct {
 	// +optional
 	CurrentAttempt *AttemptStatus `json:"currentAttempt,omitempty"`
 	// previousAttempts are the attempts before the current one, oldest first; only the newest 10 are kept.
+	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=10
 	// +listType=atomic
 	// +optional

@@ -141,7 +141,7 @@ var _ = Describe("Task attempts", func() {
 			create(ctx, task)
 			Eventually(taskStatus(ctx, task)).Should(And(
 				havePhase(tasksv1.TaskFailed, tasksv1.ReasonJobNameConflict),
-				HaveField("Message", ContainSubstring("Job "+ns+"/taken-vt-1 already exists and is not this task's"))))
+				HaveField("Message", ContainSubstring("Job "+ns+"/taken-vt-1 exists already and is not this task's"))))
 			Expect(k8sClient.Get(ctx, client.ObjectKeyFromObject(foreign), foreign)).To(Succeed())
 			Expect(foreign.OwnerReferences).To(BeEmpty(), "the foreign Job is left alone")
 		})

@@ -129,7 +129,7 @@ func (r *Reconciler) adoptExisting(ctx context.Context, task tasksv1.Task, name 
 			owner = fmt.Sprintf("controller %s %s", ref.Kind, ref.Name)
 		}
 		return nil, conditions.FinalStep(tasksv1.ReasonJobNameConflict, fmt.Errorf(
-			"Job %s/%s already exists and is not this task's (%s): delete it or give the task another name",
+			"the attempt's Job %s/%s exists already and is not this task's (%s): delete it or give the task another name",
 			existing.Namespace, existing.Name, owner))
 	}
 	klog.FromContext(ctx).V(2).Info("Adopted Job created earlier", "job", klog.KObj(&existing))

@@ -1,8 +1,6 @@
 package task
 
 import (
-	"strconv"
-
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -140,6 +138,3 @@ func earlierAlivePods(pods []corev1.Pod, n int32) []corev1.Pod {
 	}
 	return out
 }
-
-// attemptLabel is the value of the attempt label for n.
-func attemptLabel(n int32) string { return strconv.Itoa(int(n)) }

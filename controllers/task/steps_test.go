@@ -33,7 +33,7 @@ var (
 	policyDenied = apierrors.NewForbidden(schema.GroupResource{Group: "batch", Resource: "jobs"}, "episode-1-vt-1",
 		errors.New("ValidatingAdmissionPolicy 'no-gpu-for-lessons' with binding 'lessons' denied request: lessons run without GPUs"))
 	rbacForbidden = apierrors.NewForbidden(schema.GroupResource{Group: "batch", Resource: "jobs"}, "",
-		errors.New(`User "system:serviceaccount:langflix-system:langflix-operator" cannot create resource "jobs" in API group "batch" in the namespace "lessons"`))
+		errors.New(`user "system:serviceaccount:langflix-system:langflix-operator" cannot create resource "jobs" in API group "batch" in the namespace "lessons"`))
 )
 
 // Every step that fails leaves its reason and the API server's message in the status before Reconcile
@@ -91,7 +91,7 @@ func TestReconcileWritesAFailedStepToStatus(t *testing.T) {
 		{
 			name: "a foreign Job holds the attempt's name: the task fails for good", task: withFinalizer(),
 			objs:   []client.Object{&batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: "episode-1-vt-1", Namespace: testNamespace, UID: "someone-elses"}}},
-			reason: tasksv1.ReasonJobNameConflict, message: "Job lessons/episode-1-vt-1 already exists and is not this task's (no controller)",
+			reason: tasksv1.ReasonJobNameConflict, message: "Job lessons/episode-1-vt-1 exists already and is not this task's (no controller)",
 			phase: tasksv1.TaskFailed, stalled: true,
 		},
 		{

@@ -71,10 +71,10 @@ var _ = Describe("Manifests that would make an invalid Job", func() {
 		Entry("SlideTask with a ServiceAccount name in capitals", st("sa").ServiceAccount("Runner").Obj(), "spec.serviceAccountName", msgServiceAccount),
 		Entry("VideoTask with a PriorityClass name with a space", vt("pc").PriorityClass("batch low").Obj(), "spec.priorityClassName", msgPriorityClass),
 		Entry("VideoTask with an API key Secret key with a space",
-			vt("key").LLM("http://llm.internal/v1", "m").APIKeySecret("llm", "api key").Obj(),
+			vt("key").LLM("https://llm.internal/v1", "m").APIKeySecret("llm", "api key").Obj(),
 			"spec.expressions.llm.apiKeySecretRef.key", msgSecretKey),
 		Entry("VideoTask with an API key Secret name with a slash",
-			vt("secret").LLM("http://llm.internal/v1", "m").APIKeySecret("team/llm", "key").Obj(),
+			vt("secret").LLM("https://llm.internal/v1", "m").APIKeySecret("team/llm", "key").Obj(),
 			"spec.expressions.llm.apiKeySecretRef.name", msgSecretName),
 		Entry("VideoTask with a start limit above 24h", vt("start").StartLimit("25h").Obj(), "spec.timeLimits", msgStartLimitBounds),
 		Entry("SlideTask with a start limit below 1s", st("start").StartLimit("500ms").Obj(), "spec.timeLimits", msgStartLimitBounds),
@@ -96,7 +96,7 @@ var _ = Describe("Manifests that would make an invalid Job", func() {
 		Entry("SlideTask with an emptyDir storage and a dotted ServiceAccount name",
 			st("dotted").Storage(corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}).ServiceAccount("team.runner").Obj()),
 		Entry("VideoTask with a Secret key of dots, dashes and underscores",
-			vt("key-ok").LLM("http://llm.internal/v1", "m").APIKeySecret("llm.keys", "api_key-v1.2").Obj()),
+			vt("key-ok").LLM("https://llm.internal/v1", "m").APIKeySecret("llm.keys", "api_key-v1.2").Obj()),
 		Entry("VideoTask with a start limit of 24h", vt("start-max").StartLimit("24h").Obj()),
 	)
 })
