@@ -158,17 +158,26 @@ var _ = Describe("Task attempts", func() {
 					Labels: map[string]string{tasksv1.LabelTask: "hidden", tasksv1.LabelKind: tasksv1.KindVideoTask, tasksv1.LabelAttempt: "1"},
 					OwnerReferences: []metav1.OwnerReference{{APIVersion: tasksv1.GroupVersion.String(), Kind: tasksv1.KindVideoTask,
 						Name: task.Name, UID: task.UID, Controller: ptr.To(true)}}},
-				Spec: batchv1.JobSpec{Suspend: ptr.To(true), Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
-					RestartPolicy: corev1.RestartPolicyNever, Containers: []corev1.Container{{Name: "runner", Image: "busybox"}}}}},
+				Spec: batchv1.JobSpec{Suspend: ptr.To(true), Template: corev1.PodTemplateSpec{
+					ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{tasksv1.LabelTask: "hidden", tasksv1.LabelKind: tasksv1.KindVideoTask,
+						tasksv1.LabelAttempt: "1", tasksv1.LabelManagedBy: tasksv1.ManagedByValue}},
+					Spec: corev1.PodSpec{RestartPolicy: corev1.RestartPolicyNever, Containers: []corev1.Container{{Name: "runner", Image: "busybox"}}}}},
 			}
 			create(ctx, hidden)
+			// Its runner already runs: it must be recognised as the attempt's own, not deleted as a leftover.
+			pod, err := testutil.CreateScheduledRunnerPod(ctx, k8sClient, hidden, "a", "node-a")
+			Expect(err).NotTo(HaveOccurred())
+			Expect(testutil.SetPodStatus(ctx, k8sClient, pod, testutil.RunningStatus())).To(Succeed())
 
 			setSuspend(ctx, task, false)
 			Eventually(taskStatus(ctx, task)).Should(And(
-				havePhase(tasksv1.TaskQueued, tasksv1.ReasonJobCreated),
+				HaveField("Phase", Or(Equal(tasksv1.TaskQueued), Equal(tasksv1.TaskRunning))),
 				HaveField("CurrentAttempt.JobUID", hidden.UID)))
-			Consistently(taskStatus(ctx, task)).Should(And(HaveField("Attempts", int32(1)), HaveField("Phase", tasksv1.TaskQueued)),
+			Consistently(taskStatus(ctx, task)).Should(And(HaveField("Attempts", int32(1)),
+				HaveField("Phase", Or(Equal(tasksv1.TaskQueued), Equal(tasksv1.TaskRunning)))),
 				"the adopted Job is not taken for a vanished one")
+			Expect(k8sClient.Get(ctx, client.ObjectKeyFromObject(pod), pod)).To(Succeed())
+			Expect(pod.DeletionTimestamp).To(BeNil(), "the adopted Job's runner runs on")
 		})
 
 		It("show a policy's denial as JobRejected", func(ctx context.Context) {

@@ -18,6 +18,7 @@ import (
 	"github.com/langflix/langflix-operator/controllers/internal/conditions"
 	"github.com/langflix/langflix-operator/controllers/internal/kubewrite"
 	"github.com/langflix/langflix-operator/controllers/internal/metrics"
+	"github.com/langflix/langflix-operator/controllers/internal/naming"
 	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
 )
 
@@ -51,17 +52,15 @@ func (r *Reconciler) act(ctx context.Context, task tasksv1.Task, obs taskObserva
 	}
 	// Admission point: whatever must agree before an attempt's Job exists (a queue, a quota of the
 	// operator's own) decides here; the Job is created only after it.
-	return r.createJob(ctx, task, plan.status.CurrentAttempt.Number)
+	return r.createJob(ctx, task, plan.status.CurrentAttempt.Number, obs.pods)
 }
 
 // createJob creates the Job of attempt n, after making sure no pod of an earlier attempt still runs, and
 // sorts the API server's refusals into those that waiting can fix (retried with backoff, task Pending) and
 // those it cannot (the task fails).
-func (r *Reconciler) createJob(ctx context.Context, task tasksv1.Task, n int32) (*batchv1.Job, error) {
-	if n > 1 {
-		if err := r.waitForEarlierPods(ctx, task, n); err != nil {
-			return nil, err
-		}
+func (r *Reconciler) createJob(ctx context.Context, task tasksv1.Task, n int32, cached []corev1.Pod) (*batchv1.Job, error) {
+	if existing, err := r.waitForEarlierPods(ctx, task, n, cached); existing != nil || err != nil {
+		return existing, err
 	}
 	if task.GetTemplate().ServiceAccountName == "" {
 		if err := runnerpod.EnsureAccess(ctx, r.Client, task.GetNamespace(), r.Runner); err != nil {
@@ -120,7 +119,7 @@ func deniedByAdmission(err error) bool {
 func (r *Reconciler) adoptExisting(ctx context.Context, task tasksv1.Task, name string) (*batchv1.Job, error) {
 	var existing batchv1.Job
 	if err := r.APIReader.Get(ctx, client.ObjectKey{Namespace: task.GetNamespace(), Name: name}, &existing); err != nil {
-		// Gone again between the two requests: the next reconcile creates it.
+		// Not found: gone again between two requests, or never created; the caller decides.
 		return nil, conditions.Step(tasksv1.ReasonJobCreateFailed, fmt.Errorf("get existing Job %s: %w", name, err))
 	}
 	if !metav1.IsControlledBy(&existing, task) {
@@ -136,18 +135,36 @@ func (r *Reconciler) adoptExisting(ctx context.Context, task tasksv1.Task, name 
 	return &existing, nil
 }
 
-// waitForEarlierPods makes sure no pod of an earlier attempt can still run before attempt n starts: two
-// runners must never write to one output folder. It reads the pods live (a pod the cache has not seen would
-// slip through), deletes those still alive (an orphan left by a Job deleted with --cascade=orphan, the pod
-// of a Job the operator stopped) and holds the attempt back until they are terminal or gone.
-func (r *Reconciler) waitForEarlierPods(ctx context.Context, task tasksv1.Task, n int32) error {
-	var pods corev1.PodList
-	if err := r.APIReader.List(ctx, &pods, client.InNamespace(task.GetNamespace()), r.childLabels(task)); err != nil {
-		return conditions.Step(tasksv1.ReasonListPodsFailed, fmt.Errorf("list pods of %s: %w", klog.KObj(task), err))
+// waitForEarlierPods makes sure no pod of an earlier attempt, nor one of an earlier Job of this attempt
+// (created, deleted with --cascade=orphan and never recorded), can still run before attempt n's Job is
+// created: two runners must never write to one output folder. From the second attempt on it reads the pods
+// live (a pod the cache has not seen would slip through); for the first, which has no earlier attempt, the
+// cache is enough and a new task costs no extra request. It deletes the pods still alive and holds the
+// attempt back until they are terminal or gone.
+//
+// A pod of attempt n itself may also be the first pod of attempt n's own Job, created by a reconcile whose
+// record was lost and not in the cache yet: then that Job is returned, adopted, and nothing is deleted.
+func (r *Reconciler) waitForEarlierPods(ctx context.Context, task tasksv1.Task, n int32, cached []corev1.Pod) (*batchv1.Job, error) {
+	pods := cached
+	if n > 1 {
+		var live corev1.PodList
+		if err := r.APIReader.List(ctx, &live, client.InNamespace(task.GetNamespace()), r.childLabels(task)); err != nil {
+			return nil, conditions.Step(tasksv1.ReasonListPodsFailed, fmt.Errorf("list pods of %s: %w", klog.KObj(task), err))
+		}
+		pods = live.Items
 	}
-	alive := earlierAlivePods(pods.Items, n)
+	alive := alivePodsUpTo(pods, n)
 	if len(alive) == 0 {
-		return nil
+		return nil, nil
+	}
+	for i := range alive {
+		if attemptOf(&alive[i]) == n {
+			job, err := r.adoptExisting(ctx, task, naming.JobName(task.GetName(), r.Kind, n))
+			if !apierrors.IsNotFound(err) {
+				return job, err
+			}
+			break
+		}
 	}
 	var names []string
 	for i := range alive {
@@ -158,11 +175,11 @@ func (r *Reconciler) waitForEarlierPods(ctx context.Context, task tasksv1.Task, 
 		}
 		err := r.Client.Delete(ctx, pod, client.Preconditions{UID: &pod.UID})
 		if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
-			return conditions.Step(tasksv1.ReasonDeletePodFailed, fmt.Errorf("delete pod %s of an earlier attempt: %w", pod.Name, err))
+			return nil, conditions.Step(tasksv1.ReasonDeletePodFailed, fmt.Errorf("delete pod %s of an earlier attempt: %w", pod.Name, err))
 		}
 	}
-	return conditions.Step(tasksv1.ReasonWaitingForPreviousAttempt, fmt.Errorf(
-		"attempt %d waits until no pod of an earlier attempt runs: %s", n, strings.Join(names, ", ")))
+	return nil, conditions.Step(tasksv1.ReasonWaitingForPreviousAttempt, fmt.Errorf(
+		"attempt %d waits until no pod of an earlier attempt or Job runs: %s", n, strings.Join(names, ", ")))
 }
 
 // stopJob deletes a Job whose attempt's end is recorded while it still runs; its pods go with it.

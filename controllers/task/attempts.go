@@ -128,11 +128,12 @@ func hasFinalizer(obj metav1.Object, finalizer string) bool {
 	return false
 }
 
-// earlierAlivePods are the task's pods of attempts before attempt n that may still run a runner.
-func earlierAlivePods(pods []corev1.Pod, n int32) []corev1.Pod {
+// alivePodsUpTo are the task's pods of attempts up to n that may still run a runner. Called before attempt
+// n's Job exists, so a pod of attempt n belongs to an earlier Job of that attempt.
+func alivePodsUpTo(pods []corev1.Pod, n int32) []corev1.Pod {
 	var out []corev1.Pod
 	for i := range pods {
-		if a := attemptOf(&pods[i]); a > 0 && a < n && jobs.Alive(&pods[i]) {
+		if a := attemptOf(&pods[i]); a > 0 && a <= n && jobs.Alive(&pods[i]) {
 			out = append(out, pods[i])
 		}
 	}
