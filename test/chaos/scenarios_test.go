@@ -143,11 +143,15 @@ func scenarioDisruptions(ctx context.Context, t *testing.T, e *env, _ *operator)
 	for _, pods := range w.PodsPerTask() {
 		extra += pods - 1
 	}
-	r.note("%d pods the Jobs started again after a disruption, %d pods marked DisruptionTarget", extra, w.Disrupted())
+	_, _, _, codes, _ := readLedgers(volume)
+	stopped, injected := codes["143"], len(deleted)+evicted
+	r.note("%d runners stopped by SIGTERM (exit 143) of %d pods deleted or evicted; %d pods the Jobs started again; %d pods marked DisruptionTarget",
+		stopped, injected, extra, w.Disrupted())
 	r.expectClean()
 	r.expect(r.succeeded == r.tasks, "%d of %d tasks succeeded", r.succeeded, r.tasks)
 	r.expect(r.retries == 0, "%d retries consumed by disruptions", r.retries)
-	r.expect(extra >= len(deleted), "the Jobs replaced %d pods, fewer than the %d deleted", extra, len(deleted))
+	// A pod deleted in the last moment of its run may finish before the node stops it; most must land.
+	r.expect(stopped*10 >= injected*9, "only %d of %d disruptions stopped a running runner", stopped, injected)
 	return r
 }
 
