@@ -34,11 +34,12 @@ demo: ## From a fresh clone: local cluster, helm install, a VideoTask, SlideTask
 ##@ Development
 
 .PHONY: manifests
-manifests: controller-gen ## Generate CRDs and RBAC from the API types and kubebuilder markers.
+manifests: controller-gen ## Generate CRDs and RBAC from the API types and kubebuilder markers, and docs/api.md from the CRDs.
 	$(CONTROLLER_GEN) rbac:roleName=langflix-operator crd paths="./api/..." paths="./controllers/task" paths="./controllers/cleanuppolicy" \
 		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
 	@if [ -d charts/langflix-operator/crds ]; then cp config/crd/bases/*.yaml charts/langflix-operator/crds/; fi
 	@mkdir -p charts/langflix-operator/files/admission && cp config/admission/*-policy.yaml charts/langflix-operator/files/admission/
+	go run ./hack/apidocs -crds config/crd/bases -out docs/api.md
 
 .PHONY: generate
 generate: controller-gen ## Generate deepcopy code.
@@ -54,19 +55,19 @@ vet: ## Run go vet.
 	cd hack/localnode && go vet ./...
 
 .PHONY: lint
-lint: staticcheck ## Check formatting, go vet and staticcheck.
+lint: staticcheck lint-api ## Check formatting, go vet, staticcheck and the API types (kube-api-linter).
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet ./...
 	$(STATICCHECK) ./...
 
 .PHONY: lint-api
-lint-api: golangci-kal ## Lint the API types in api/ with kube-api-linter (.golangci-kal.yml; not part of `make lint` yet).
+lint-api: golangci-kal ## Lint the API types in api/ with kube-api-linter (.golangci-kal.yml; part of `make lint`).
 	"$$(hack/build-tools.sh path golangci-kal)" run --config .golangci-kal.yml ./api/...
 
 .PHONY: verify
 verify: manifests generate ## Fail when generated files are out of date.
-	@if [ -n "$$(git status --porcelain -- api config charts)" ]; then \
-		echo "Generated files drifted; run 'make manifests generate' and commit:"; git status --porcelain -- api config charts; git diff -- api config charts | head -50; exit 1; fi
+	@if [ -n "$$(git status --porcelain -- api config charts docs/api.md)" ]; then \
+		echo "Generated files drifted; run 'make manifests generate' and commit:"; git status --porcelain -- api config charts docs/api.md; git diff -- api config charts docs/api.md | head -50; exit 1; fi
 
 .PHONY: envtest
 envtest: ## Build (or find cached) kube-apiserver, etcd and kubectl for envtest.

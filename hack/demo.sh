@@ -133,9 +133,10 @@ spec:
     maxCount: 3
     include: ["kindred spirit", "as long as I can remember", "sit still"]
   render:
-    educationalVideo: true
-    slides: true
-    shorts: false
+    educationalVideo: PerExpression
+    slides: PNG
+    shorts: None
+    subtitles: Dual   # the dialogue burned in, the expression in gold, its Korean translation below
 ---
 apiVersion: tasks.langflix.io/v1alpha1
 kind: SlideTask
@@ -146,7 +147,7 @@ spec:
   storage:
     persistentVolumeClaim: {claimName: $CLAIM}
   output: $SLIDE_OUT
-  format: png
+  format: PNG
   size: {width: 1280, height: 720}
   content:
     title: 오늘의 표현
@@ -181,12 +182,12 @@ done
 [[ -n "$cronjob" ]] || die "the operator did not create the CronJob of $POLICY (kubectl logs -n $RELEASE_NS deploy/$RELEASE)"
 kubectl -n "$NS" create job "demo-cleanup-$(date +%s)" --from=cronjob/"$cronjob"
 
-# status_line prints "<video phase>|<slide phase>|<cleanup job>|<cleanup succeeded>".
+# status_line prints "<video phase>|<slide phase>|<cleanup job>|<cleanup outcome>".
 status_line() {
   printf '%s|%s|%s\n' \
     "$(kubectl -n "$NS" get videotask "$VIDEO_TASK" -o jsonpath='{.status.phase}')" \
     "$(kubectl -n "$NS" get slidetask "$SLIDE_TASK" -o jsonpath='{.status.phase}')" \
-    "$(kubectl -n "$NS" get cleanuppolicy "$POLICY" -o jsonpath='{.status.lastRun.jobName}|{.status.lastRun.succeeded}')"
+    "$(kubectl -n "$NS" get cleanuppolicy "$POLICY" -o jsonpath='{.status.lastRun.jobName}|{.status.lastRun.outcome}')"
 }
 finished() { [[ "$1" == Succeeded || "$1" == Failed ]]; }
 
@@ -241,7 +242,7 @@ report_failure() {
 failed=false
 [[ "$video_phase" == Succeeded ]] || { report_failure videotask "$VIDEO_TASK"; failed=true; }
 [[ "$slide_phase" == Succeeded ]] || { report_failure slidetask "$SLIDE_TASK"; failed=true; }
-if [[ "$cleanup_ok" != true ]]; then
+if [[ "$cleanup_ok" != Succeeded ]]; then
   echo
   echo "cleanup $cleanup_job failed: $(kubectl -n "$NS" get cleanuppolicy "$POLICY" -o jsonpath='{.status.lastRun.message}')"
   kubectl -n "$NS" get events --field-selector "involvedObject.uid=$(kubectl -n "$NS" get cleanuppolicy "$POLICY" -o jsonpath='{.metadata.uid}')" \
@@ -259,16 +260,22 @@ echo "  folder:   $lesson"
 echo "  manifest: $manifest"
 echo
 # manifest.json is indented JSON written by the runner (runner/manifest): each expression's fields sit on
-# lines of their own, six spaces deep, its files eight spaces deep.
+# lines of their own, six spaces deep, its files (and their subtitle modes, which have the same keys) eight
+# spaces deep.
 awk '
   function value(line) { sub(/^ *"[^"]*": "?/, "", line); sub(/"?,?$/, "", line); gsub(/\\"/, "\"", line); return line }
+  BEGIN { mode = "none" }
   function clock(s) { return sprintf("%d:%02d", int(s / 60), int(s % 60)) }
   /^      "index": /       { n = value($0) }
   /^      "phrase": /      { phrase = value($0) }
   /^      "translation": / { translation = value($0) }
   /^      "dialogue": /    { dialogue = value($0) }
   /^      "start": /       { start = value($0) }
-  /^        "video": /     { printf "  %s. %s  =  %s\n     at %s: \"%s\"\n     %s\n", n, phrase, translation, clock(start), dialogue, value($0) }
+  /^      "files": /       { section = "files" }
+  /^      "subtitles": /   { section = "subtitles" }
+  /^        "video": / && section == "files"     { video = value($0) }
+  /^        "video": / && section == "subtitles" { mode = value($0) }
+  /^    }/ && video != ""  { printf "  %s. %s  =  %s\n     at %s: \"%s\"\n     %s (subtitles: %s)\n", n, phrase, translation, clock(start), dialogue, video, mode; video = ""; mode = "none"; section = "" }
 ' "$manifest"
 echo
 echo "Files (by kind):"
@@ -281,9 +288,23 @@ first_video=$(find "$lesson/videos" -name '*.mp4' | sort | head -n 1)
 first_slide=$(find "$lesson/slides" -name '*.png' | sort | head -n 1)
 echo
 echo "Cleanup: $(kubectl -n "$NS" get cleanuppolicy "$POLICY" -o jsonpath='{.status.lastRun.filesDeleted} files ({.status.lastRun.bytesFreed} bytes) deleted by {.status.lastRun.jobName}') from $MEDIA/lessons/demo-old-episode; manifest.json kept (excluded)"
+# The frame of the first lesson where its expression is said, with both subtitle lines on it. The lesson
+# opens with the context clip, so that is (start + end) / 2 - contextStart seconds in (manifest.json).
+said_at=$(awk '
+  function num(line) { sub(/^ *"[^"]*": /, "", line); sub(/,$/, "", line); return line + 0 }
+  /^      "start": /        { start = num($0) }
+  /^      "end": /          { end = num($0) }
+  /^      "contextStart": / { printf "%.2f\n", (start + end) / 2 - num($0); exit }
+' "$manifest")
+frame_png="$CACHE/demo/lesson-frame.png"
+ffmpeg -hide_banner -loglevel error -y -ss "$said_at" -i "$first_video" -frames:v 1 "$frame_png" || frame_png=""
 echo
 echo "Look at them:"
 echo "  ffplay -autoexit '$first_video'"
+if [[ -n "$frame_png" ]]; then
+  echo "  xdg-open '$frame_png'   # the lesson at ${said_at} s: the line with the expression in gold, Korean below"
+  echo "    (made by: ffmpeg -ss $said_at -i '$first_video' -frames:v 1 '$frame_png')"
+fi
 echo "  xdg-open '$first_slide'"
 echo "  xdg-open '$slide'"
 echo

@@ -59,7 +59,7 @@ const (
 	ReasonJobNameConflict = "JobNameConflict"
 	// ReasonQuotaExceeded: a ResourceQuota refused the attempt's Job; retried with backoff, task Pending.
 	ReasonQuotaExceeded = "QuotaExceeded"
-	// ReasonStartTimeLimitExceeded: the attempt's runner did not run within timeLimits.start. Retried.
+	// ReasonStartTimeLimitExceeded: the attempt's runner did not run within spec.timeLimits.startSeconds. Retried.
 	ReasonStartTimeLimitExceeded = "StartTimeLimitExceeded"
 	// ReasonPodConfigurationError: the attempt's pod cannot start until someone changes the cluster (a
 	// missing Secret, ConfigMap, PersistentVolumeClaim or ServiceAccount, an invalid image name), and did

@@ -1,20 +1,13 @@
 package v1alpha1
 
-import "time"
-
-// Defaults of the API. They are the single source of every default: the CRD schema's default markers carry
-// the same values (a test compares the generated schema with these constants), the operator falls back to
-// them for objects that bypassed defaulting (for example ones built in Go and never stored), and the runner's
-// flag defaults use them, so the runner on its own behaves like a task that left the field out.
+// The CRD schema is the one place defaults are applied: the API server fills them in before any controller
+// or runner sees an object, and nested defaults apply because every defaulted object field defaults to {}.
+// The operator therefore reads fields as they are, without fallbacks of its own.
+//
+// The constants below are the defaults the runner needs on its own: its command-line flags default to them,
+// so a runner started by hand behaves like a task that left the field out. The schema's default markers
+// cannot name Go constants, so a test (defaults_test.go) compares the generated CRDs with these values.
 const (
-	DefaultSoftTimeLimit = 25 * time.Minute
-	DefaultHardTimeLimit = 30 * time.Minute
-	// DefaultStartTimeLimit is how long an attempt may wait for its runner to run (timeLimits.start).
-	DefaultStartTimeLimit = 10 * time.Minute
-	DefaultMaxRetries     = 3
-	DefaultBackoffBase    = 60 * time.Second
-	DefaultBackoffCap     = 10 * time.Minute
-
 	// DefaultLanguage is the spoken language of a video (spec.source.language).
 	DefaultLanguage = "en"
 	// DefaultTargetLanguage is the learners' language (spec.targetLanguage).
@@ -30,70 +23,27 @@ const (
 	// DefaultRepeatCount is how often the expression clip repeats (spec.render.repeatCount).
 	DefaultRepeatCount = 3
 	// Render outputs built when spec.render leaves them out.
-	DefaultEducationalVideo = true
-	DefaultCombinedVideo    = false
-	DefaultShorts           = false
-	DefaultSlides           = true
+	DefaultEducationalVideo = EducationalVideoPerExpression
+	DefaultShorts           = ShortsNone
+	DefaultSlideImages      = SlideImagesPNG
+	// DefaultSubtitles is what the clips and lesson videos (spec.render.subtitles) and the shorts
+	// (spec.render.shortsSubtitles) get burned in.
+	DefaultSubtitles = SubtitleDual
 
 	// Slide defaults (SlideTask).
 	DefaultSlideFormat          = SlideFormatPNG
 	DefaultSlideWidth           = 1280
 	DefaultSlideHeight          = 720
 	DefaultSlideDurationSeconds = 5
+	DefaultSlideAudio           = SlideAudioNone
 	// MinSlideSide and MaxSlideSide bound spec.size.width and spec.size.height.
 	MinSlideSide = 320
 	MaxSlideSide = 3840
 	// MaxSlideDurationSeconds bounds spec.durationSeconds.
 	MaxSlideDurationSeconds = 600
 
-	// CleanupPolicy defaults.
-	DefaultSchedule                   = "0 2 * * *"
-	DefaultTimeZone                   = "UTC"
-	DefaultRetentionDays              = 7
-	DefaultSuccessfulJobsHistoryLimit = 3
-	DefaultFailedJobsHistoryLimit     = 1
+	// DefaultRetentionDays is how long a CleanupPolicy keeps files (spec.retentionDays).
+	DefaultRetentionDays = 7
+	// DefaultCleanupMode is what a cleanup run does with the files it selects (spec.mode).
+	DefaultCleanupMode = CleanupDelete
 )
-
-// SoftOrDefault returns the soft limit, or its default when unset.
-func (l TimeLimits) SoftOrDefault() time.Duration {
-	if l.Soft.Duration > 0 {
-		return l.Soft.Duration
-	}
-	return DefaultSoftTimeLimit
-}
-
-// HardOrDefault returns the hard limit, or its default when unset.
-func (l TimeLimits) HardOrDefault() time.Duration {
-	if l.Hard.Duration > 0 {
-		return l.Hard.Duration
-	}
-	return DefaultHardTimeLimit
-}
-
-// StartOrDefault returns the start limit, or its default when unset.
-func (l TimeLimits) StartOrDefault() time.Duration {
-	if l.Start.Duration > 0 {
-		return l.Start.Duration
-	}
-	return DefaultStartTimeLimit
-}
-
-// MaxRetriesOrDefault returns maxRetries, or its default when unset.
-func (p RetryPolicy) MaxRetriesOrDefault() int32 {
-	if p.MaxRetries != nil {
-		return *p.MaxRetries
-	}
-	return DefaultMaxRetries
-}
-
-// BackoffOrDefault returns the backoff base and cap, with their defaults when unset.
-func (p RetryPolicy) BackoffOrDefault() (base, limit time.Duration) {
-	base, limit = p.BackoffBase.Duration, p.BackoffCap.Duration
-	if base <= 0 {
-		base = DefaultBackoffBase
-	}
-	if limit <= 0 {
-		limit = DefaultBackoffCap
-	}
-	return base, limit
-}

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"sigs.k8s.io/yaml"
 
@@ -14,8 +13,8 @@ import (
 )
 
 // The schema's default markers cannot name Go constants, so the generated CRDs are compared with them here:
-// the constants are the one place defaults are read from (operator fallbacks, runner flag defaults), and
-// this test keeps the schema in step.
+// the runner's flag defaults are these constants, and this test keeps them in step with the schema, where
+// the defaults are applied.
 func TestSchemaDefaultsAreTheGoDefaults(t *testing.T) {
 	cases := []struct {
 		crd  string
@@ -27,28 +26,19 @@ func TestSchemaDefaultsAreTheGoDefaults(t *testing.T) {
 		{"videotasks", "expressions.maxCount", tasksv1.DefaultMaxCount},
 		{"videotasks", "expressions.level", string(tasksv1.DefaultLevel)},
 		{"videotasks", "expressions.extractor", string(tasksv1.DefaultExtractor)},
-		{"videotasks", "render.educationalVideo", tasksv1.DefaultEducationalVideo},
-		{"videotasks", "render.combinedVideo", tasksv1.DefaultCombinedVideo},
-		{"videotasks", "render.shorts", tasksv1.DefaultShorts},
-		{"videotasks", "render.slides", tasksv1.DefaultSlides},
+		{"videotasks", "render.educationalVideo", string(tasksv1.DefaultEducationalVideo)},
+		{"videotasks", "render.shorts", string(tasksv1.DefaultShorts)},
+		{"videotasks", "render.slides", string(tasksv1.DefaultSlideImages)},
 		{"videotasks", "render.repeatCount", tasksv1.DefaultRepeatCount},
-		{"videotasks", "timeLimits.soft", tasksv1.DefaultSoftTimeLimit},
-		{"videotasks", "timeLimits.hard", tasksv1.DefaultHardTimeLimit},
-		{"videotasks", "timeLimits.start", tasksv1.DefaultStartTimeLimit},
-		{"slidetasks", "timeLimits.start", tasksv1.DefaultStartTimeLimit},
-		{"videotasks", "retry.maxRetries", tasksv1.DefaultMaxRetries},
-		{"videotasks", "retry.backoffBase", tasksv1.DefaultBackoffBase},
-		{"videotasks", "retry.backoffCap", tasksv1.DefaultBackoffCap},
+		{"videotasks", "render.subtitles", string(tasksv1.DefaultSubtitles)},
+		{"videotasks", "render.shortsSubtitles", string(tasksv1.DefaultSubtitles)},
 		{"slidetasks", "format", string(tasksv1.DefaultSlideFormat)},
 		{"slidetasks", "size.width", tasksv1.DefaultSlideWidth},
 		{"slidetasks", "size.height", tasksv1.DefaultSlideHeight},
 		{"slidetasks", "durationSeconds", tasksv1.DefaultSlideDurationSeconds},
-		{"slidetasks", "timeLimits.soft", tasksv1.DefaultSoftTimeLimit},
-		{"cleanuppolicies", "schedule", tasksv1.DefaultSchedule},
-		{"cleanuppolicies", "timeZone", tasksv1.DefaultTimeZone},
+		{"slidetasks", "audio", string(tasksv1.DefaultSlideAudio)},
 		{"cleanuppolicies", "retentionDays", tasksv1.DefaultRetentionDays},
-		{"cleanuppolicies", "successfulJobsHistoryLimit", tasksv1.DefaultSuccessfulJobsHistoryLimit},
-		{"cleanuppolicies", "failedJobsHistoryLimit", tasksv1.DefaultFailedJobsHistoryLimit},
+		{"cleanuppolicies", "mode", string(tasksv1.DefaultCleanupMode)},
 	}
 	bounds := []struct {
 		crd, path, key string
@@ -77,7 +67,7 @@ func TestSchemaDefaultsAreTheGoDefaults(t *testing.T) {
 			t.Errorf("%s spec.%s has no default in the schema, Go says %v", tc.crd, tc.path, tc.want)
 			continue
 		}
-		if !sameDefault(got, tc.want) {
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
 			t.Errorf("%s spec.%s: schema default %v, Go constant %v", tc.crd, tc.path, got, tc.want)
 		}
 	}
@@ -98,18 +88,6 @@ func TestSlidesCharacterBudgetIsTheGoConstant(t *testing.T) {
 	if want := fmt.Sprintf("<= %d", tasksv1.MaxSlidesCharacters); !strings.Contains(strings.Join(strings.Fields(string(data)), " "), want) {
 		t.Errorf("no CEL rule of the SlideTask CRD bounds the slides with %q", want)
 	}
-}
-
-func sameDefault(schema, goValue any) bool {
-	if d, ok := goValue.(time.Duration); ok {
-		s, ok := schema.(string)
-		if !ok {
-			return false
-		}
-		parsed, err := time.ParseDuration(s)
-		return err == nil && parsed == d
-	}
-	return fmt.Sprint(schema) == fmt.Sprint(goValue)
 }
 
 func crdFile(plural string) string {
@@ -156,4 +134,27 @@ func property(t *testing.T, schema map[string]any, path string) map[string]any {
 		cur = next
 	}
 	return cur
+}
+
+// Defaults are written once, on the field they belong to. An object that groups defaulted fields defaults
+// to {} (so the API server applies its fields' defaults when it is absent) and never repeats them: a
+// default like {soft: "25m", hard: "30m"} would be a second copy that can drift from the fields' own.
+func TestObjectDefaultsAreEmpty(t *testing.T) {
+	var walk func(crd, path string, s map[string]any)
+	walk = func(crd, path string, s map[string]any) {
+		if def, ok := s["default"]; ok && s["type"] == "object" {
+			if m, _ := def.(map[string]any); len(m) != 0 {
+				t.Errorf("%s %s defaults to %v: an object's default must be {} and its fields carry their own", crd, path, def)
+			}
+		}
+		props, _ := s["properties"].(map[string]any)
+		for name, p := range props {
+			if child, ok := p.(map[string]any); ok {
+				walk(crd, path+"."+name, child)
+			}
+		}
+	}
+	for _, crd := range []string{"videotasks", "slidetasks", "cleanuppolicies"} {
+		walk(crd, "spec", loadSpecSchema(t, crd))
+	}
 }

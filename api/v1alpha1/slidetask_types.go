@@ -7,6 +7,7 @@ import (
 // SlideContent is one slide, the seed's content_data.
 type SlideContent struct {
 	// title is a heading shown above the expression.
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=200
 	// +optional
 	Title string `json:"title,omitempty"`
@@ -14,47 +15,65 @@ type SlideContent struct {
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=200
 	// +required
-	Expression string `json:"expression"`
+	Expression string `json:"expression,omitempty"`
 	// translation is the expression in the target language.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=200
 	// +required
-	Translation string `json:"translation"`
+	Translation string `json:"translation,omitempty"`
 	// dialogue is the line of dialogue the expression was heard in.
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=1000
 	// +optional
 	Dialogue string `json:"dialogue,omitempty"`
 	// dialogueTranslation is the dialogue line in the target language.
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=1000
 	// +optional
 	DialogueTranslation string `json:"dialogueTranslation,omitempty"`
 	// similarExpressions are related expressions; the slide shows up to two.
+	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=10
+	// +kubebuilder:validation:items:MinLength=1
 	// +kubebuilder:validation:items:MaxLength=200
 	// +listType=atomic
 	// +optional
 	SimilarExpressions []string `json:"similarExpressions,omitempty"`
 	// examples are further example sentences.
+	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=10
+	// +kubebuilder:validation:items:MinLength=1
 	// +kubebuilder:validation:items:MaxLength=500
 	// +listType=atomic
 	// +optional
 	Examples []string `json:"examples,omitempty"`
 	// notes is a short usage note.
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=1000
 	// +optional
 	Notes string `json:"notes,omitempty"`
 }
 
 // SlideFormat is the output format of a SlideTask.
-// +kubebuilder:validation:Enum=png;mp4
+// +kubebuilder:validation:Enum=PNG;MP4
 type SlideFormat string
 
 const (
 	// SlideFormatPNG renders still images.
-	SlideFormatPNG SlideFormat = "png"
-	// SlideFormatMP4 renders one short video per slide.
-	SlideFormatMP4 SlideFormat = "mp4"
+	SlideFormatPNG SlideFormat = "PNG"
+	// SlideFormatMP4 renders each slide as a PNG image and a short H.264 video of it.
+	SlideFormatMP4 SlideFormat = "MP4"
+)
+
+// SlideAudio is the sound track of slide videos.
+// +kubebuilder:validation:Enum=None;Expression
+type SlideAudio string
+
+const (
+	// SlideAudioNone makes silent slide videos.
+	SlideAudioNone SlideAudio = "None"
+	// SlideAudioExpression speaks the expression with espeak-ng (silent when the runner image lacks it).
+	SlideAudioExpression SlideAudio = "Expression"
 )
 
 // SlideSize is the pixel size of a slide. Both sides must be even: slide videos are H.264 with 4:2:0
@@ -82,51 +101,59 @@ type SlideSize struct {
 // 600 KiB even if every character took the six bytes of a JSON \u escape.
 const MaxSlidesCharacters = 100000
 
-// SlideTaskSpec renders educational slides. It cannot change after creation, except suspend and
-// ttlSecondsAfterFinished. The runner reads the content from this object itself, so its size is bounded by
-// what one object can hold (see MaxSlidesCharacters), not by a command line or an environment variable.
+// SlideTaskSpec renders educational slides. Every field is immutable except the shared ones that say how the
+// operator treats the task (see TaskTemplate). The runner reads the content from this object itself, so its
+// size is bounded by what one object can hold (see MaxSlidesCharacters), not by a command line or an
+// environment variable.
 // +kubebuilder:validation:XValidation:rule="!has(self.slides) || self.slides.map(s, size(s.expression) + size(s.translation) + (has(s.title) ? size(s.title) : 0) + (has(s.dialogue) ? size(s.dialogue) : 0) + (has(s.dialogueTranslation) ? size(s.dialogueTranslation) : 0) + (has(s.notes) ? size(s.notes) : 0) + (has(s.similarExpressions) ? s.similarExpressions.map(e, size(e)).sum() : 0) + (has(s.examples) ? s.examples.map(e, size(e)).sum() : 0)).sum() <= 100000",message="spec.slides holds more than 100000 characters of text in total; split the slides over several SlideTasks",fieldPath=".slides"
+// +kubebuilder:validation:MinProperties=1
 // +kubebuilder:validation:XValidation:rule="has(self.content) != has(self.slides)",message="exactly one of spec.content and spec.slides must be set"
-// +kubebuilder:validation:XValidation:rule="has(self.content) == has(oldSelf.content) && (!has(self.content) || self.content == oldSelf.content) && has(self.slides) == has(oldSelf.slides) && (!has(self.slides) || self.slides == oldSelf.slides)",message="spec.content and spec.slides are immutable: a SlideTask is one run; create a new task instead"
-// +kubebuilder:validation:XValidation:rule="self.format == oldSelf.format && self.size == oldSelf.size && self.durationSeconds == oldSelf.durationSeconds && self.audio == oldSelf.audio",message="spec.format, spec.size, spec.durationSeconds and spec.audio are immutable: a SlideTask is one run; create a new task instead"
-// +kubebuilder:validation:XValidation:rule="self.storage == oldSelf.storage",message="spec.storage is immutable: a SlideTask is one run; create a new task instead",fieldPath=".storage"
-// +kubebuilder:validation:XValidation:rule="(has(self.timeLimits.soft) ? duration(self.timeLimits.soft) : duration('25m')) == (has(oldSelf.timeLimits.soft) ? duration(oldSelf.timeLimits.soft) : duration('25m')) && (has(self.timeLimits.hard) ? duration(self.timeLimits.hard) : duration('30m')) == (has(oldSelf.timeLimits.hard) ? duration(oldSelf.timeLimits.hard) : duration('30m')) && (has(self.timeLimits.start) ? duration(self.timeLimits.start) : duration('10m')) == (has(oldSelf.timeLimits.start) ? duration(oldSelf.timeLimits.start) : duration('10m'))",message="spec.timeLimits is immutable: a SlideTask is one run; create a new task instead",fieldPath=".timeLimits"
-// +kubebuilder:validation:XValidation:rule="(has(self.retry.maxRetries) ? self.retry.maxRetries : 3) == (has(oldSelf.retry.maxRetries) ? oldSelf.retry.maxRetries : 3) && (has(self.retry.backoffBase) ? duration(self.retry.backoffBase) : duration('60s')) == (has(oldSelf.retry.backoffBase) ? duration(oldSelf.retry.backoffBase) : duration('60s')) && (has(self.retry.backoffCap) ? duration(self.retry.backoffCap) : duration('10m')) == (has(oldSelf.retry.backoffCap) ? duration(oldSelf.retry.backoffCap) : duration('10m'))",message="spec.retry is immutable: a SlideTask is one run; create a new task instead",fieldPath=".retry"
-// +kubebuilder:validation:XValidation:rule="has(self.output) == has(oldSelf.output) && (!has(self.output) || self.output == oldSelf.output)",message="spec.output is immutable: a SlideTask is one run; create a new task instead",fieldPath=".output"
-// +kubebuilder:validation:XValidation:rule="has(self.priorityClassName) == has(oldSelf.priorityClassName) && (!has(self.priorityClassName) || self.priorityClassName == oldSelf.priorityClassName) && has(self.serviceAccountName) == has(oldSelf.serviceAccountName) && (!has(self.serviceAccountName) || self.serviceAccountName == oldSelf.serviceAccountName)",message="spec.priorityClassName and spec.serviceAccountName are immutable: a SlideTask is one run; create a new task instead"
+// +kubebuilder:validation:XValidation:rule="!has(self.audio) || self.audio == 'None' || (has(self.format) && self.format == 'MP4')",message="spec.audio needs spec.format MP4: still images have no sound",fieldPath=".audio"
+// +kubebuilder:validation:XValidation:rule="has(self.content) == has(oldSelf.content)",message="spec.content cannot be added or removed: a task is one run; create a new task instead",fieldPath=".content"
+// +kubebuilder:validation:XValidation:rule="has(self.slides) == has(oldSelf.slides)",message="spec.slides cannot be added or removed: a task is one run; create a new task instead",fieldPath=".slides"
+// +kubebuilder:validation:XValidation:rule="has(self.output) == has(oldSelf.output)",message="spec.output cannot be added or removed: a task is one run; create a new task instead",fieldPath=".output"
+// +kubebuilder:validation:XValidation:rule="has(self.priorityClassName) == has(oldSelf.priorityClassName)",message="spec.priorityClassName cannot be added or removed: a task is one run; create a new task instead",fieldPath=".priorityClassName"
+// +kubebuilder:validation:XValidation:rule="has(self.serviceAccountName) == has(oldSelf.serviceAccountName)",message="spec.serviceAccountName cannot be added or removed: a task is one run; create a new task instead",fieldPath=".serviceAccountName"
 type SlideTaskSpec struct {
-	// content is a single slide. Exactly one of content and slides is set.
+	// content is a single slide. Exactly one of content and slides is set. Immutable.
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.content is immutable: a task is one run; create a new task instead"
 	// +optional
 	Content *SlideContent `json:"content,omitempty"`
 
-	// slides is a list of slides, rendered in order.
+	// slides is a list of slides, rendered in order. Immutable.
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=100
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.slides is immutable: a task is one run; create a new task instead"
 	// +listType=atomic
 	// +optional
 	Slides []SlideContent `json:"slides,omitempty"`
 
-	// format is png (still images) or mp4 (a short video per slide).
-	// +kubebuilder:default=png
+	// format is PNG (still images) or MP4 (each slide as a PNG and a short video of it). Immutable.
+	// +kubebuilder:default=PNG
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.format is immutable: a task is one run; create a new task instead"
 	// +optional
 	Format SlideFormat `json:"format,omitempty"`
 
-	// size is the slide size in pixels.
+	// size is the slide size in pixels. Immutable.
 	// +kubebuilder:default={}
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.size is immutable: a task is one run; create a new task instead"
 	// +optional
-	Size SlideSize `json:"size,omitempty"`
+	Size SlideSize `json:"size,omitempty,omitzero"`
 
-	// durationSeconds is how long each slide video lasts (format mp4).
+	// durationSeconds is how long each slide video lasts (format MP4). Immutable.
 	// +kubebuilder:default=5
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=600
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.durationSeconds is immutable: a task is one run; create a new task instead"
 	// +optional
 	DurationSeconds int32 `json:"durationSeconds,omitempty"`
 
-	// audio speaks the expression with espeak-ng in slide videos (format mp4) when the runner has it.
-	// +kubebuilder:default=false
+	// audio is the sound of slide videos (format MP4): None (silent), or Expression (the expression spoken
+	// with espeak-ng, silent when the runner image lacks it). Immutable.
+	// +kubebuilder:default=None
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.audio is immutable: a task is one run; create a new task instead"
 	// +optional
-	Audio bool `json:"audio"`
+	Audio SlideAudio `json:"audio,omitempty"`
 
 	TaskTemplate `json:",inline"`
 }
@@ -144,16 +171,18 @@ type SlideTaskSpec struct {
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:printcolumn:name="Message",type=string,JSONPath=`.status.message`,priority=1
 type SlideTask struct {
-	metav1.TypeMeta   `json:",inline"`
+	metav1.TypeMeta `json:",inline"`
+	// metadata is the standard object metadata.
+	// +optional
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// spec is the desired run.
 	// +required
-	Spec SlideTaskSpec `json:"spec"`
+	Spec SlideTaskSpec `json:"spec,omitempty,omitzero"`
 
 	// status is the observed state.
 	// +optional
-	Status TaskStatus `json:"status,omitempty"`
+	Status TaskStatus `json:"status,omitempty,omitzero"`
 }
 
 // SlideTaskList is a list of SlideTasks.

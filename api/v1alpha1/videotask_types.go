@@ -4,13 +4,19 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
+// LanguageCode is an ISO 639 language code with an optional subtag, such as en, ko or ko-KR.
+// +kubebuilder:validation:MinLength=2
+// +kubebuilder:validation:MaxLength=12
+// +kubebuilder:validation:Pattern=`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`
+type LanguageCode string
+
 // VideoSource names the episode or film and its subtitles.
 type VideoSource struct {
 	// video is the video file: a path relative to the storage root, or an s3://, gs://, file:// or https:// URL.
 	// +required
-	Video StoragePath `json:"video"`
+	Video StoragePath `json:"video,omitempty"`
 
-	// subtitles is the subtitle file in the source language (SRT, WebVTT, ASS/SSA or SAMI). When empty, the
+	// subtitles is the subtitle file in the source language (SRT, WebVTT, ASS/SSA or SAMI). When unset, the
 	// video's first embedded text subtitle stream is used.
 	// +optional
 	Subtitles StoragePath `json:"subtitles,omitempty"`
@@ -22,21 +28,20 @@ type VideoSource struct {
 
 	// language is the spoken language of the video, as an ISO 639 code.
 	// +kubebuilder:default=en
-	// +kubebuilder:validation:Pattern=`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`
 	// +optional
-	Language string `json:"language,omitempty"`
+	Language LanguageCode `json:"language,omitempty"`
 }
 
 // ExpressionLevel is the learner level expressions are chosen for.
-// +kubebuilder:validation:Enum=beginner;intermediate;advanced;mixed
+// +kubebuilder:validation:Enum=Beginner;Intermediate;Advanced;Mixed
 type ExpressionLevel string
 
 const (
-	LevelBeginner     ExpressionLevel = "beginner"
-	LevelIntermediate ExpressionLevel = "intermediate"
-	LevelAdvanced     ExpressionLevel = "advanced"
+	LevelBeginner     ExpressionLevel = "Beginner"
+	LevelIntermediate ExpressionLevel = "Intermediate"
+	LevelAdvanced     ExpressionLevel = "Advanced"
 	// LevelMixed takes expressions of every level.
-	LevelMixed ExpressionLevel = "mixed"
+	LevelMixed ExpressionLevel = "Mixed"
 )
 
 // ExpressionLevels are the values of ExpressionLevel, in the order of the schema's enum.
@@ -53,6 +58,21 @@ const (
 	ExtractorLLM ExtractorType = "LLM"
 )
 
+// SubtitleMode says which subtitles are burned into a video.
+// +kubebuilder:validation:Enum=Dual;Original;None
+type SubtitleMode string
+
+const (
+	// SubtitleDual shows each dialogue line in the video's language and, below it, its translation in the
+	// target language when one is known (source.translationSubtitles, or the expression's translation on
+	// the line that says it), with the expression highlighted.
+	SubtitleDual SubtitleMode = "Dual"
+	// SubtitleOriginal shows the dialogue lines only, with the expression highlighted.
+	SubtitleOriginal SubtitleMode = "Original"
+	// SubtitleNone burns no subtitles.
+	SubtitleNone SubtitleMode = "None"
+)
+
 // LLMSpec configures the LLM extractor.
 type LLMSpec struct {
 	// endpoint is the base URL of an OpenAI-compatible API; the runner posts to <endpoint>/chat/completions
@@ -64,14 +84,14 @@ type LLMSpec struct {
 	// +kubebuilder:validation:XValidation:rule="self.matches('^https://[^ ]+$') || self.matches('^http://(localhost|127([.][0-9]{1,3}){3}|[[]::1[]]|([a-z0-9]([-a-z0-9]*[a-z0-9])?[.])+svc([.]cluster[.]local)?)(:[0-9]{1,5})?(/[^ ]*)?$')",message="expressions.llm.endpoint must be an https:// URL; http:// is accepted only for loopback hosts and cluster-local Service names (*.svc, *.svc.cluster.local)"
 	// +kubebuilder:validation:XValidation:rule="!self.matches('^[a-zA-Z]+://[^/?#]*@')",message="expressions.llm.endpoint must not carry credentials (user:password@host); put the key in apiKeySecretRef"
 	// +required
-	Endpoint string `json:"endpoint"`
+	Endpoint string `json:"endpoint,omitempty"`
 
 	// model is the model name sent with each request, such as gpt-4o-mini. There is no default: models
 	// differ between providers.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
 	// +required
-	Model string `json:"model"`
+	Model string `json:"model,omitempty"`
 
 	// apiKeySecretRef names the Secret key that holds the API key. The key reaches the runner as an
 	// environment variable and never appears in status, events or logs. Only a user who may get that Secret
@@ -87,17 +107,18 @@ type SecretKeyRef struct {
 	// +kubebuilder:validation:MaxLength=253
 	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$')",message="the Secret name must be a lowercase RFC 1123 subdomain (a-z, 0-9, '-', '.')"
 	// +required
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 	// key is the key within the Secret: letters, digits, '-', '_' and '.'.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
 	// +kubebuilder:validation:XValidation:rule="self.matches('^[-._a-zA-Z0-9]+$')",message="the Secret key may only hold letters, digits, '-', '_' and '.'"
 	// +required
-	Key string `json:"key"`
+	Key string `json:"key,omitempty"`
 }
 
 // ExpressionsSpec says which expressions to look for and how many.
-// +kubebuilder:validation:XValidation:rule="!has(self.extractor) || self.extractor != 'LLM' || (has(self.llm) && size(self.llm.endpoint) > 0)",message="expressions.llm.endpoint is required when expressions.extractor is LLM"
+// +kubebuilder:validation:XValidation:rule="!has(self.extractor) || self.extractor != 'LLM' || has(self.llm)",message="spec.expressions.llm is required when spec.expressions.extractor is LLM"
+// +kubebuilder:validation:XValidation:rule="!has(self.llm) || (has(self.extractor) && self.extractor == 'LLM')",message="spec.expressions.llm is used only by the LLM extractor: set spec.expressions.extractor to LLM or remove spec.expressions.llm"
 type ExpressionsSpec struct {
 	// maxCount is the largest number of expressions to produce.
 	// +kubebuilder:default=5
@@ -106,12 +127,13 @@ type ExpressionsSpec struct {
 	// +optional
 	MaxCount int32 `json:"maxCount,omitempty"`
 
-	// level is the learner level to prefer; mixed takes all levels.
-	// +kubebuilder:default=mixed
+	// level is the learner level to prefer: Beginner, Intermediate, Advanced, or Mixed for all levels.
+	// +kubebuilder:default=Mixed
 	// +optional
 	Level ExpressionLevel `json:"level,omitempty"`
 
 	// include lists expressions the user wants found; they rank first whenever the dialogue has them.
+	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=50
 	// +kubebuilder:validation:items:MinLength=1
 	// +kubebuilder:validation:items:MaxLength=100
@@ -124,32 +146,66 @@ type ExpressionsSpec struct {
 	// +optional
 	Extractor ExtractorType `json:"extractor,omitempty"`
 
-	// llm configures the LLM extractor; required when extractor is LLM.
+	// llm configures the LLM extractor; required when extractor is LLM, and only allowed then.
 	// +optional
 	LLM *LLMSpec `json:"llm,omitempty"`
 }
 
+// EducationalVideoMode says which educational videos a VideoTask builds.
+// +kubebuilder:validation:Enum=PerExpression;PerExpressionAndCombined;None
+type EducationalVideoMode string
+
+const (
+	// EducationalVideoPerExpression builds one video per expression: context clip, slide, expression clip
+	// repeated.
+	EducationalVideoPerExpression EducationalVideoMode = "PerExpression"
+	// EducationalVideoPerExpressionAndCombined also joins them into one video of the whole lesson.
+	EducationalVideoPerExpressionAndCombined EducationalVideoMode = "PerExpressionAndCombined"
+	// EducationalVideoNone builds no educational video.
+	EducationalVideoNone EducationalVideoMode = "None"
+)
+
+// ShortsFormat says which shorts a VideoTask builds.
+// +kubebuilder:validation:Enum=None;Vertical
+type ShortsFormat string
+
+const (
+	// ShortsNone builds no shorts.
+	ShortsNone ShortsFormat = "None"
+	// ShortsVertical builds one 1080x1920 vertical video per expression.
+	ShortsVertical ShortsFormat = "Vertical"
+)
+
+// SlideImages says which slide files a VideoTask keeps among its outputs.
+// +kubebuilder:validation:Enum=PNG;None
+type SlideImages string
+
+const (
+	// SlideImagesPNG keeps each expression's slide as a PNG image.
+	SlideImagesPNG SlideImages = "PNG"
+	// SlideImagesNone keeps no slide files (slides are still rendered when a video needs them).
+	SlideImagesNone SlideImages = "None"
+)
+
 // RenderSpec selects the outputs.
 type RenderSpec struct {
-	// educationalVideo builds one video per expression: context clip, slide, expression clip repeated.
-	// +kubebuilder:default=true
+	// educationalVideo selects the educational videos: PerExpression (context clip, slide, expression clip
+	// repeated, for each expression), PerExpressionAndCombined (those plus one video joining them all) or
+	// None.
+	// +kubebuilder:default=PerExpression
 	// +optional
-	EducationalVideo *bool `json:"educationalVideo,omitempty"`
+	EducationalVideo EducationalVideoMode `json:"educationalVideo,omitempty"`
 
-	// combinedVideo also joins all educational videos into one.
-	// +kubebuilder:default=false
+	// shorts selects the short videos for social feeds: None, or Vertical (1080x1920, one per expression).
+	// +kubebuilder:default=None
 	// +optional
-	CombinedVideo *bool `json:"combinedVideo,omitempty"`
+	Shorts ShortsFormat `json:"shorts,omitempty"`
 
-	// shorts builds a 1080x1920 vertical video per expression.
-	// +kubebuilder:default=false
+	// slides selects the slide files kept among the outputs: PNG, or None (they are still rendered when a
+	// video needs them).
+	// +kubebuilder:default=PNG
 	// +optional
-	Shorts *bool `json:"shorts,omitempty"`
-
-	// slides keeps the PNG slides (they are always rendered when a video needs them).
-	// +kubebuilder:default=true
-	// +optional
-	Slides *bool `json:"slides,omitempty"`
+	Slides SlideImages `json:"slides,omitempty"`
 
 	// repeatCount is how often the expression clip repeats in the educational video.
 	// +kubebuilder:default=3
@@ -157,41 +213,51 @@ type RenderSpec struct {
 	// +kubebuilder:validation:Maximum=10
 	// +optional
 	RepeatCount int32 `json:"repeatCount,omitempty"`
+
+	// subtitles are burned into the context and expression clips, and with them the educational and
+	// combined videos: Dual (dialogue and its translation), Original (dialogue only) or None. The slide
+	// has none.
+	// +kubebuilder:default=Dual
+	// +optional
+	Subtitles SubtitleMode `json:"subtitles,omitempty"`
+
+	// shortsSubtitles are burned into the shorts, in larger text within safe margins: Dual, Original or
+	// None.
+	// +kubebuilder:default=Dual
+	// +optional
+	ShortsSubtitles SubtitleMode `json:"shortsSubtitles,omitempty"`
 }
 
-// VideoTaskSpec is one run of the LangFlix pipeline over a video. It cannot change after creation, except
-// suspend and ttlSecondsAfterFinished.
-// +kubebuilder:validation:XValidation:rule="(has(self.expressions) && has(self.expressions.extractor) && self.expressions.extractor != 'Dictionary') || !has(self.targetLanguage) || self.targetLanguage == 'ko' || self.targetLanguage.startsWith('ko-')",message="spec.targetLanguage must be ko while spec.expressions.extractor is Dictionary: the built-in dictionary has Korean translations only; use the LLM extractor for other languages",fieldPath=".targetLanguage"
-// +kubebuilder:validation:XValidation:rule="self.source == oldSelf.source",message="spec.source is immutable: a VideoTask is one run; create a new task instead",fieldPath=".source"
-// +kubebuilder:validation:XValidation:rule="self.targetLanguage == oldSelf.targetLanguage",message="spec.targetLanguage is immutable: a VideoTask is one run; create a new task instead",fieldPath=".targetLanguage"
-// +kubebuilder:validation:XValidation:rule="self.expressions == oldSelf.expressions",message="spec.expressions is immutable: a VideoTask is one run; create a new task instead",fieldPath=".expressions"
-// +kubebuilder:validation:XValidation:rule="self.render == oldSelf.render",message="spec.render is immutable: a VideoTask is one run; create a new task instead",fieldPath=".render"
-// +kubebuilder:validation:XValidation:rule="self.storage == oldSelf.storage",message="spec.storage is immutable: a VideoTask is one run; create a new task instead",fieldPath=".storage"
-// +kubebuilder:validation:XValidation:rule="(has(self.timeLimits.soft) ? duration(self.timeLimits.soft) : duration('25m')) == (has(oldSelf.timeLimits.soft) ? duration(oldSelf.timeLimits.soft) : duration('25m')) && (has(self.timeLimits.hard) ? duration(self.timeLimits.hard) : duration('30m')) == (has(oldSelf.timeLimits.hard) ? duration(oldSelf.timeLimits.hard) : duration('30m')) && (has(self.timeLimits.start) ? duration(self.timeLimits.start) : duration('10m')) == (has(oldSelf.timeLimits.start) ? duration(oldSelf.timeLimits.start) : duration('10m'))",message="spec.timeLimits is immutable: a VideoTask is one run; create a new task instead",fieldPath=".timeLimits"
-// +kubebuilder:validation:XValidation:rule="(has(self.retry.maxRetries) ? self.retry.maxRetries : 3) == (has(oldSelf.retry.maxRetries) ? oldSelf.retry.maxRetries : 3) && (has(self.retry.backoffBase) ? duration(self.retry.backoffBase) : duration('60s')) == (has(oldSelf.retry.backoffBase) ? duration(oldSelf.retry.backoffBase) : duration('60s')) && (has(self.retry.backoffCap) ? duration(self.retry.backoffCap) : duration('10m')) == (has(oldSelf.retry.backoffCap) ? duration(oldSelf.retry.backoffCap) : duration('10m'))",message="spec.retry is immutable: a VideoTask is one run; create a new task instead",fieldPath=".retry"
-// +kubebuilder:validation:XValidation:rule="has(self.output) == has(oldSelf.output) && (!has(self.output) || self.output == oldSelf.output)",message="spec.output is immutable: a VideoTask is one run; create a new task instead",fieldPath=".output"
-// +kubebuilder:validation:XValidation:rule="has(self.priorityClassName) == has(oldSelf.priorityClassName) && (!has(self.priorityClassName) || self.priorityClassName == oldSelf.priorityClassName) && has(self.serviceAccountName) == has(oldSelf.serviceAccountName) && (!has(self.serviceAccountName) || self.serviceAccountName == oldSelf.serviceAccountName)",message="spec.priorityClassName and spec.serviceAccountName are immutable: a VideoTask is one run; create a new task instead"
+// VideoTaskSpec is one run of the LangFlix pipeline over a video. Every field is immutable except the
+// shared ones that say how the operator treats the task (see TaskTemplate).
+// +kubebuilder:validation:XValidation:rule="!has(self.targetLanguage) || self.targetLanguage == 'ko' || self.targetLanguage.startsWith('ko-') || (has(self.expressions) && has(self.expressions.extractor) && self.expressions.extractor != 'Dictionary')",message="spec.targetLanguage must be ko while spec.expressions.extractor is Dictionary: the built-in dictionary has Korean translations only; use the LLM extractor for other languages",fieldPath=".targetLanguage"
+// +kubebuilder:validation:XValidation:rule="has(self.output) == has(oldSelf.output)",message="spec.output cannot be added or removed: a task is one run; create a new task instead",fieldPath=".output"
+// +kubebuilder:validation:XValidation:rule="has(self.priorityClassName) == has(oldSelf.priorityClassName)",message="spec.priorityClassName cannot be added or removed: a task is one run; create a new task instead",fieldPath=".priorityClassName"
+// +kubebuilder:validation:XValidation:rule="has(self.serviceAccountName) == has(oldSelf.serviceAccountName)",message="spec.serviceAccountName cannot be added or removed: a task is one run; create a new task instead",fieldPath=".serviceAccountName"
 type VideoTaskSpec struct {
-	// source names the video and its subtitles.
+	// source names the video and its subtitles. Immutable.
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.source is immutable: a task is one run; create a new task instead"
 	// +required
-	Source VideoSource `json:"source"`
+	Source VideoSource `json:"source,omitempty,omitzero"`
 
 	// targetLanguage is the learner's language, as an ISO 639 code; translations are in it and the LLM
-	// extractor is asked for it. The Dictionary extractor has Korean (ko) only.
+	// extractor is asked for it. The Dictionary extractor has Korean (ko) only. Immutable.
 	// +kubebuilder:default=ko
-	// +kubebuilder:validation:Pattern=`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.targetLanguage is immutable: a task is one run; create a new task instead"
 	// +optional
-	TargetLanguage string `json:"targetLanguage,omitempty"`
+	TargetLanguage LanguageCode `json:"targetLanguage,omitempty"`
 
-	// expressions says which expressions to look for.
-	// +kubebuilder:default={extractor:"Dictionary"}
-	// +optional
-	Expressions ExpressionsSpec `json:"expressions,omitempty"`
-
-	// render selects the outputs.
+	// expressions says which expressions to look for. Immutable.
 	// +kubebuilder:default={}
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.expressions is immutable: a task is one run; create a new task instead"
 	// +optional
-	Render RenderSpec `json:"render,omitempty"`
+	Expressions ExpressionsSpec `json:"expressions,omitempty,omitzero"`
+
+	// render selects the outputs. Immutable.
+	// +kubebuilder:default={}
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.render is immutable: a task is one run; create a new task instead"
+	// +optional
+	Render RenderSpec `json:"render,omitempty,omitzero"`
 
 	TaskTemplate `json:",inline"`
 }
@@ -209,16 +275,18 @@ type VideoTaskSpec struct {
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:printcolumn:name="Message",type=string,JSONPath=`.status.message`,priority=1
 type VideoTask struct {
-	metav1.TypeMeta   `json:",inline"`
+	metav1.TypeMeta `json:",inline"`
+	// metadata is the standard object metadata.
+	// +optional
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// spec is the desired run.
 	// +required
-	Spec VideoTaskSpec `json:"spec"`
+	Spec VideoTaskSpec `json:"spec,omitempty,omitzero"`
 
 	// status is the observed state.
 	// +optional
-	Status TaskStatus `json:"status,omitempty"`
+	Status TaskStatus `json:"status,omitempty,omitzero"`
 }
 
 // VideoTaskList is a list of VideoTasks.

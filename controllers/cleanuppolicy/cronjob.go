@@ -29,24 +29,16 @@ func cronJobForPolicy(p *tasksv1.CleanupPolicy, cfg runnerpod.Config) *batchv1.C
 		// Cleanup only reads and deletes files; it never talks to the API server.
 		NeedsAPI: false,
 	})
-	timeZone := p.Spec.TimeZone
-	if timeZone == "" {
-		timeZone = tasksv1.DefaultTimeZone
-	}
-	schedule := p.Spec.Schedule
-	if schedule == "" {
-		schedule = tasksv1.DefaultSchedule
-	}
 	cj := &batchv1.CronJob{
 		ObjectMeta: metav1.ObjectMeta{Name: naming.CronJobName(p.Name), Namespace: p.Namespace, Labels: labels},
 		Spec: batchv1.CronJobSpec{
-			Schedule:                   schedule,
-			TimeZone:                   ptr.To(timeZone),
+			Schedule:                   p.Spec.Schedule,
+			TimeZone:                   ptr.To(p.Spec.TimeZone),
 			ConcurrencyPolicy:          batchv1.ForbidConcurrent,
-			Suspend:                    ptr.To(p.Spec.Suspend),
+			Suspend:                    ptr.To(ptr.Deref(p.Spec.Suspend, false)),
 			StartingDeadlineSeconds:    ptr.To[int64](300),
-			SuccessfulJobsHistoryLimit: ptr.To(ptr.Deref(p.Spec.SuccessfulJobsHistoryLimit, tasksv1.DefaultSuccessfulJobsHistoryLimit)),
-			FailedJobsHistoryLimit:     ptr.To(ptr.Deref(p.Spec.FailedJobsHistoryLimit, tasksv1.DefaultFailedJobsHistoryLimit)),
+			SuccessfulJobsHistoryLimit: p.Spec.SuccessfulJobsHistoryLimit,
+			FailedJobsHistoryLimit:     p.Spec.FailedJobsHistoryLimit,
 			JobTemplate: batchv1.JobTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: labels},
 				Spec: batchv1.JobSpec{

@@ -70,7 +70,7 @@ func TestCronJobForPolicyVariations(t *testing.T) {
 				p.Spec.Paths = []tasksv1.RelativePath{"lessons/", "tmp/renders"}
 				p.Spec.Include = []string{"**/*.mp4", "**/*.png"}
 				p.Spec.Exclude = []string{"**/manifest.json"}
-				p.Spec.DryRun = true
+				p.Spec.Mode = tasksv1.CleanupDryRun
 			},
 			check: func(t *testing.T, cj *batchv1.CronJob) {
 				diffField(t, "args", []string{runnerv1.CommandCleanup, flag(runnerv1.FlagRoot, "/data"),
@@ -84,7 +84,7 @@ func TestCronJobForPolicyVariations(t *testing.T) {
 		},
 		{
 			name:   "suspend",
-			policy: func(p *tasksv1.CleanupPolicy) { p.Spec.Suspend = true },
+			policy: func(p *tasksv1.CleanupPolicy) { p.Spec.Suspend = ptr.To(true) },
 			check: func(t *testing.T, cj *batchv1.CronJob) {
 				diffField(t, "suspend", ptr.To(true), cj.Spec.Suspend)
 			},
@@ -102,17 +102,17 @@ func TestCronJobForPolicyVariations(t *testing.T) {
 			},
 		},
 		{
-			name: "unset fields fall back to the CRD defaults",
+			// The schema defaults every field; the builder passes what it reads and has no defaults of its own.
+			name: "schedule, time zone and history limits are passed as the policy says",
 			policy: func(p *tasksv1.CleanupPolicy) {
-				p.Spec.Schedule, p.Spec.TimeZone, p.Spec.RetentionDays = "", "", 0
-				p.Spec.SuccessfulJobsHistoryLimit, p.Spec.FailedJobsHistoryLimit = nil, nil
+				p.Spec.Schedule, p.Spec.TimeZone = "30 4 * * 1", "Europe/Berlin"
+				p.Spec.SuccessfulJobsHistoryLimit, p.Spec.FailedJobsHistoryLimit = ptr.To[int32](7), ptr.To[int32](0)
 			},
 			check: func(t *testing.T, cj *batchv1.CronJob) {
-				diffField(t, "schedule", "0 2 * * *", cj.Spec.Schedule)
-				diffField(t, "timeZone", ptr.To("UTC"), cj.Spec.TimeZone)
-				diffField(t, "successfulJobsHistoryLimit", ptr.To[int32](3), cj.Spec.SuccessfulJobsHistoryLimit)
-				diffField(t, "failedJobsHistoryLimit", ptr.To[int32](1), cj.Spec.FailedJobsHistoryLimit)
-				assertHasArg(t, cj.Spec.JobTemplate.Spec.Template.Spec.Containers[0].Args, flag(runnerv1.FlagRetentionDays, "7"))
+				diffField(t, "schedule", "30 4 * * 1", cj.Spec.Schedule)
+				diffField(t, "timeZone", ptr.To("Europe/Berlin"), cj.Spec.TimeZone)
+				diffField(t, "successfulJobsHistoryLimit", ptr.To[int32](7), cj.Spec.SuccessfulJobsHistoryLimit)
+				diffField(t, "failedJobsHistoryLimit", ptr.To[int32](0), cj.Spec.FailedJobsHistoryLimit)
 			},
 		},
 	}

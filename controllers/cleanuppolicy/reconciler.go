@@ -15,6 +15,7 @@ import (
 	"k8s.io/client-go/tools/events"
 	"k8s.io/klog/v2"
 	"k8s.io/utils/clock"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
@@ -175,11 +176,15 @@ func (r *Reconciler) observeLastRun(ctx context.Context, p *tasksv1.CleanupPolic
 
 func (r *Reconciler) recordTransition(p *tasksv1.CleanupPolicy, cur tasksv1.CleanupPolicyStatus) {
 	if run := cur.LastRun; run != nil && (p.Status.LastRun == nil || p.Status.LastRun.JobName != run.JobName) {
-		if run.Succeeded {
+		if run.Outcome == tasksv1.CleanupSucceeded {
+			deleted := ptr.Deref(run.FilesDeleted, 0)
 			metrics.CleanupRuns.WithLabelValues("succeeded").Inc()
-			metrics.CleanupFilesDeleted.Add(float64(run.FilesDeleted))
+			if run.Mode != tasksv1.CleanupDryRun {
+				metrics.CleanupFilesDeleted.Add(float64(deleted))
+			}
 			r.Recorder.Eventf(p, nil, corev1.EventTypeNormal, tasksv1.ReasonCompleted, "Cleanup",
-				"Job %s deleted %d files (%d bytes), %d errors, dryRun=%t", run.JobName, run.FilesDeleted, run.BytesFreed, run.Errors, run.DryRun)
+				"Job %s deleted %d files (%d bytes), %d errors, mode %s", run.JobName, deleted,
+				ptr.Deref(run.BytesFreed, 0), ptr.Deref(run.Errors, 0), run.Mode)
 		} else {
 			metrics.CleanupRuns.WithLabelValues("failed").Inc()
 			r.Recorder.Eventf(p, nil, corev1.EventTypeWarning, tasksv1.ReasonAttemptFailed, "Cleanup", "Job %s failed: %s", run.JobName, run.Message)

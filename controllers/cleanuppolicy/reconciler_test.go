@@ -3,6 +3,7 @@ package cleanuppolicy
 import (
 	"context"
 	"k8s.io/utils/clock"
+	"k8s.io/utils/ptr"
 	"testing"
 	"time"
 
@@ -74,7 +75,7 @@ func (e *fakeCleanupEnv) cronJob(t *testing.T) *batchv1.CronJob {
 // remove something (a flag, a path): those must reach the CronJob as much as additions.
 func TestCleanupPolicyEditsReachTheCronJob(t *testing.T) {
 	p := cleanupPolicy()
-	p.Spec.DryRun = true
+	p.Spec.Mode = tasksv1.CleanupDryRun
 	p.Spec.Paths = []tasksv1.RelativePath{"lessons", "tmp"}
 	env := newFakeCleanupEnv(interceptor.Funcs{}, p)
 	env.reconcile(t)
@@ -90,7 +91,7 @@ func TestCleanupPolicyEditsReachTheCronJob(t *testing.T) {
 		edit  func(*tasksv1.CleanupPolicy)
 		check func(t *testing.T, cj *batchv1.CronJob)
 	}{
-		{"dry run off", func(p *tasksv1.CleanupPolicy) { p.Spec.DryRun = false }, func(t *testing.T, cj *batchv1.CronJob) {
+		{"dry run off", func(p *tasksv1.CleanupPolicy) { p.Spec.Mode = tasksv1.CleanupDelete }, func(t *testing.T, cj *batchv1.CronJob) {
 			diffField(t, "args", wantArgs(), args())
 			assertHasArg(t, args(), flag(runnerv1.FlagDryRun, "false"))
 		}},
@@ -105,7 +106,7 @@ func TestCleanupPolicyEditsReachTheCronJob(t *testing.T) {
 		{"schedule", func(p *tasksv1.CleanupPolicy) { p.Spec.Schedule = "30 4 * * 1" }, func(t *testing.T, cj *batchv1.CronJob) {
 			diffField(t, "schedule", "30 4 * * 1", cj.Spec.Schedule)
 		}},
-		{"suspend", func(p *tasksv1.CleanupPolicy) { p.Spec.Suspend = true }, func(t *testing.T, cj *batchv1.CronJob) {
+		{"suspend", func(p *tasksv1.CleanupPolicy) { p.Spec.Suspend = ptr.To(true) }, func(t *testing.T, cj *batchv1.CronJob) {
 			diffField(t, "suspend", true, *cj.Spec.Suspend)
 		}},
 	}
@@ -159,7 +160,8 @@ func TestCleanupPolicyRecordsTheLastRun(t *testing.T) {
 
 	env.reconcile(t)
 	diffField(t, "lastRun", &tasksv1.CleanupRun{
-		JobName: "nightly-cleanup-29100000", CompletionTime: at(-time.Minute), Succeeded: true, FilesDeleted: 4, BytesFreed: 100,
+		JobName: "nightly-cleanup-29100000", CompletionTime: at(-time.Minute), Outcome: tasksv1.CleanupSucceeded,
+		Mode: tasksv1.CleanupDelete, FilesDeleted: ptr.To[int64](4), BytesFreed: ptr.To[int64](100), Errors: ptr.To[int64](0),
 	}, env.policy(t).Status.LastRun)
-	diffField(t, "events", []string{"Normal Completed Job nightly-cleanup-29100000 deleted 4 files (100 bytes), 0 errors, dryRun=false"}, drain(env.recorder))
+	diffField(t, "events", []string{"Normal Completed Job nightly-cleanup-29100000 deleted 4 files (100 bytes), 0 errors, mode Delete"}, drain(env.recorder))
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
+	"k8s.io/utils/ptr"
 
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/controllers/internal/conditions"
@@ -51,7 +52,11 @@ func computeCleanupStatus(p *tasksv1.CleanupPolicy, obs cleanupObservation, now 
 // cleanupRunFrom summarises one finished cleanup Job from the JSON summary its runner left.
 func cleanupRunFrom(job *batchv1.Job, term *jobs.Termination) *tasksv1.CleanupRun {
 	cond := jobs.Finished(job)
-	run := &tasksv1.CleanupRun{JobName: job.Name, Succeeded: cond.Type == batchv1.JobComplete}
+	run := &tasksv1.CleanupRun{JobName: job.Name, Outcome: tasksv1.CleanupFailed}
+	if cond.Type == batchv1.JobComplete {
+		run.Outcome = tasksv1.CleanupSucceeded
+	}
+	succeeded := run.Outcome == tasksv1.CleanupSucceeded
 	completed := cond.LastTransitionTime
 	if job.Status.CompletionTime != nil {
 		completed = *job.Status.CompletionTime
@@ -60,12 +65,16 @@ func cleanupRunFrom(job *batchv1.Job, term *jobs.Termination) *tasksv1.CleanupRu
 	if term != nil && term.Message != nil {
 		m := term.Message
 		if c := m.CleanupResult; c != nil {
-			run.FilesDeleted, run.BytesFreed, run.Errors, run.DryRun = c.FilesDeleted, c.BytesFreed, c.Errors, c.DryRun
+			run.FilesDeleted, run.BytesFreed, run.Errors = ptr.To(c.FilesDeleted), ptr.To(c.BytesFreed), ptr.To(c.Errors)
+			run.Mode = tasksv1.CleanupDelete
+			if c.DryRun {
+				run.Mode = tasksv1.CleanupDryRun
+			}
 		}
-		if !run.Succeeded {
+		if !succeeded {
 			run.Message = m.Message
 		}
-	} else if !run.Succeeded {
+	} else if !succeeded {
 		run.Message = jobs.FailureMessage(cond, term)
 	}
 	return run

@@ -10,6 +10,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/controllers/internal/jobs"
@@ -61,7 +62,8 @@ func TestComputeCleanupStatus(t *testing.T) {
 		st.Conditions = append([]metav1.Condition{ready}, kstatus(false, tasksv1.ReasonFinished, false, tasksv1.ReasonNotStalled, "")...)
 		return st
 	}
-	earlierRun := &tasksv1.CleanupRun{JobName: "nightly-cleanup-29000000", Succeeded: true, FilesDeleted: 9, CompletionTime: at(-24 * time.Hour)}
+	earlierRun := &tasksv1.CleanupRun{JobName: "nightly-cleanup-29000000", Outcome: tasksv1.CleanupSucceeded,
+		Mode: tasksv1.CleanupDelete, FilesDeleted: ptr.To[int64](9), CompletionTime: at(-24 * time.Hour)}
 
 	tests := []struct {
 		name   string
@@ -96,7 +98,8 @@ func TestComputeCleanupStatus(t *testing.T) {
 			obs: cleanupObservation{cronJob: cronJob, lastJob: cleanupJob("nightly-cleanup-29100000", jobComplete(t0.Add(-58*time.Minute))),
 				lastTermination: summary(0, `{"filesDeleted":4,"bytesFreed":100,"errors":0}`)},
 			want: withSchedule(tasksv1.CleanupPolicyStatus{LastRun: &tasksv1.CleanupRun{
-				JobName: "nightly-cleanup-29100000", CompletionTime: at(-58 * time.Minute), Succeeded: true, FilesDeleted: 4, BytesFreed: 100,
+				JobName: "nightly-cleanup-29100000", CompletionTime: at(-58 * time.Minute), Outcome: tasksv1.CleanupSucceeded,
+				Mode: tasksv1.CleanupDelete, FilesDeleted: ptr.To[int64](4), BytesFreed: ptr.To[int64](100), Errors: ptr.To[int64](0),
 			}}),
 		},
 		{
@@ -104,8 +107,8 @@ func TestComputeCleanupStatus(t *testing.T) {
 			obs: cleanupObservation{cronJob: cronJob, lastJob: cleanupJob("nightly-cleanup-29100000", jobComplete(t0.Add(-58*time.Minute))),
 				lastTermination: summary(0, `{"filesDeleted":12,"bytesFreed":4096,"errors":2,"dryRun":true}`)},
 			want: withSchedule(tasksv1.CleanupPolicyStatus{LastRun: &tasksv1.CleanupRun{
-				JobName: "nightly-cleanup-29100000", CompletionTime: at(-58 * time.Minute), Succeeded: true,
-				FilesDeleted: 12, BytesFreed: 4096, Errors: 2, DryRun: true,
+				JobName: "nightly-cleanup-29100000", CompletionTime: at(-58 * time.Minute), Outcome: tasksv1.CleanupSucceeded,
+				Mode: tasksv1.CleanupDryRun, FilesDeleted: ptr.To[int64](12), BytesFreed: ptr.To[int64](4096), Errors: ptr.To[int64](2),
 			}}),
 		},
 		{
@@ -113,7 +116,8 @@ func TestComputeCleanupStatus(t *testing.T) {
 			obs: cleanupObservation{cronJob: cronJob, lastJob: cleanupJob("nightly-cleanup-29100000", jobFailed(t0.Add(-58*time.Minute), batchv1.JobReasonBackoffLimitExceeded, "")),
 				lastTermination: summary(1, `{"message":"open /data/lessons: permission denied","errors":1}`)},
 			want: withSchedule(tasksv1.CleanupPolicyStatus{LastRun: &tasksv1.CleanupRun{
-				JobName: "nightly-cleanup-29100000", CompletionTime: at(-58 * time.Minute), Errors: 1,
+				JobName: "nightly-cleanup-29100000", CompletionTime: at(-58 * time.Minute), Outcome: tasksv1.CleanupFailed,
+				Mode: tasksv1.CleanupDelete, FilesDeleted: ptr.To[int64](0), BytesFreed: ptr.To[int64](0), Errors: ptr.To[int64](1),
 				Message: "open /data/lessons: permission denied",
 			}}),
 		},
@@ -122,7 +126,7 @@ func TestComputeCleanupStatus(t *testing.T) {
 			obs: cleanupObservation{cronJob: cronJob, lastJob: cleanupJob("nightly-cleanup-29100000",
 				jobFailed(t0.Add(-58*time.Minute), batchv1.JobReasonDeadlineExceeded, "Job was active longer than specified deadline"))},
 			want: withSchedule(tasksv1.CleanupPolicyStatus{LastRun: &tasksv1.CleanupRun{
-				JobName: "nightly-cleanup-29100000", CompletionTime: at(-58 * time.Minute),
+				JobName: "nightly-cleanup-29100000", CompletionTime: at(-58 * time.Minute), Outcome: tasksv1.CleanupFailed,
 				Message: "Job was active longer than specified deadline",
 			}}),
 		},
@@ -138,7 +142,8 @@ func TestComputeCleanupStatus(t *testing.T) {
 			obs: cleanupObservation{cronJob: cronJob, lastJob: cleanupJob("nightly-cleanup-29100000", jobComplete(t0.Add(-58*time.Minute))),
 				lastTermination: summary(0, `{"filesDeleted":1}`)},
 			want: withSchedule(tasksv1.CleanupPolicyStatus{LastRun: &tasksv1.CleanupRun{
-				JobName: "nightly-cleanup-29100000", CompletionTime: at(-58 * time.Minute), Succeeded: true, FilesDeleted: 1,
+				JobName: "nightly-cleanup-29100000", CompletionTime: at(-58 * time.Minute), Outcome: tasksv1.CleanupSucceeded,
+				Mode: tasksv1.CleanupDelete, FilesDeleted: ptr.To[int64](1), BytesFreed: ptr.To[int64](0), Errors: ptr.To[int64](0),
 			}}),
 		},
 	}

@@ -67,7 +67,7 @@ var _ = Describe("Task attempts", func() {
 		})
 
 		It("do not run a failed attempt again when its Job is deleted while the retry waits", func(ctx context.Context) {
-			task := testutil.MakeVideoTask("waiting", ns).Retries(1).Backoff("1h", "1h").Obj()
+			task := testutil.MakeVideoTask("waiting", ns).Retries(1).Backoff(3600, 3600).Obj()
 			create(ctx, task)
 			job := waitForJob(ctx, task, "waiting-vt-1")
 			runAttempt(ctx, job, 1, `{"reason":"Internal","message":"ffmpeg exited with status 1"}`)
@@ -227,7 +227,7 @@ var _ = Describe("Task attempts", func() {
 		})
 
 		It("retry an attempt whose pod stays unschedulable past the start limit, and never run two at once", func(ctx context.Context) {
-			task := quickVideoTask("crowded").StartLimit("4s").Obj()
+			task := quickVideoTask("crowded").StartLimit(4).Obj()
 			create(ctx, task)
 			job := waitForJob(ctx, task, "crowded-vt-1")
 			pod, err := testutil.CreateRunnerPod(ctx, k8sClient, job, "a")
@@ -301,19 +301,19 @@ var _ = Describe("Task attempts", func() {
 		task := quickVideoTask("progress-attempts").Obj()
 		create(ctx, task)
 		first := waitForJob(ctx, task, "progress-attempts-vt-1")
-		applyProgress(ctx, task, &tasksv1.TaskProgress{Attempt: 1, Current: 400, Total: 1000, Percent: 40, Stage: "clips"})
-		Eventually(taskStatus(ctx, task)).Should(HaveField("Progress.Percent", int32(40)))
+		applyProgress(ctx, task, &tasksv1.TaskProgress{Attempt: 1, Current: ptr.To[int64](400), Total: ptr.To[int64](1000), Percent: ptr.To[int32](40), Stage: "clips"})
+		Eventually(taskStatus(ctx, task)).Should(HaveField("Progress.Percent", HaveValue(Equal(int32(40)))))
 
 		runAttempt(ctx, first, 1, `{"reason":"Internal","message":"ffmpeg exited with status 1"}`)
 		waitForJob(ctx, task, "progress-attempts-vt-2")
 		Eventually(taskStatus(ctx, task)).Should(And(HaveField("Attempts", int32(2)), HaveField("Progress", BeNil())),
 			"a queued retry shows no percentage of the attempt before")
 
-		current := &tasksv1.TaskProgress{Attempt: 2, Current: 100, Total: 1000, Percent: 10, Stage: "subtitles"}
+		current := &tasksv1.TaskProgress{Attempt: 2, Current: ptr.To[int64](100), Total: ptr.To[int64](1000), Percent: ptr.To[int32](10), Stage: "subtitles"}
 		applyProgress(ctx, task, current)
-		Eventually(taskStatus(ctx, task)).Should(HaveField("Progress.Percent", int32(10)))
+		Eventually(taskStatus(ctx, task)).Should(HaveField("Progress.Percent", HaveValue(Equal(int32(10)))))
 		// The first attempt's runner, still stopping, writes once more.
-		applyProgress(ctx, task, &tasksv1.TaskProgress{Attempt: 1, Current: 500, Total: 1000, Percent: 50, Stage: "clips"})
+		applyProgress(ctx, task, &tasksv1.TaskProgress{Attempt: 1, Current: ptr.To[int64](500), Total: ptr.To[int64](1000), Percent: ptr.To[int32](50), Stage: "clips"})
 		Eventually(taskStatus(ctx, task)).Should(HaveField("Progress", BeNil()), "the stale write is removed again")
 		applyProgress(ctx, task, current)
 		Consistently(taskStatus(ctx, task), 2*time.Second).Should(HaveField("Progress.Attempt", int32(2)))

@@ -36,7 +36,7 @@ var _ = Describe("CleanupPolicy", func() {
 	}
 
 	It("keeps a CronJob in sync with the policy, removals included", func(ctx context.Context) {
-		policy := testutil.MakeCleanupPolicy("nightly", ns).DryRun(true).Paths("lessons", "tmp").Obj()
+		policy := testutil.MakeCleanupPolicy("nightly", ns).Mode(tasksv1.CleanupDryRun).Paths("lessons", "tmp").Obj()
 		create(ctx, policy)
 
 		Eventually(cronJobOf(ctx, "nightly-cleanup")).Should(And(
@@ -54,7 +54,7 @@ var _ = Describe("CleanupPolicy", func() {
 			HaveField("Status", metav1.ConditionTrue), HaveField("Reason", tasksv1.ReasonCronJobReady)))
 
 		// Edits that only remove something reach the CronJob as well as additions do.
-		patch := client.RawPatch(types.MergePatchType, []byte(`{"spec":{"dryRun":false,"paths":["lessons"]}}`))
+		patch := client.RawPatch(types.MergePatchType, []byte(`{"spec":{"mode":"Delete","paths":["lessons"]}}`))
 		Expect(k8sClient.Patch(ctx, policy, patch)).To(Succeed())
 		Eventually(cronJobOf(ctx, "nightly-cleanup")).Should(
 			WithTransform(argsOf, Equal(runnerv1.CleanupOptions{Root: runnerv1.StorageRoot, Paths: []string{"lessons"},
@@ -119,10 +119,10 @@ var _ = Describe("CleanupPolicy", func() {
 		}).Should(And(
 			Not(BeNil()),
 			HaveField("JobName", "weekly-cleanup-29100000"),
-			HaveField("Succeeded", true),
-			HaveField("FilesDeleted", int64(4)),
-			HaveField("BytesFreed", int64(100)),
-			HaveField("Errors", int64(0)),
+			HaveField("Outcome", tasksv1.CleanupSucceeded),
+			HaveField("FilesDeleted", HaveValue(BeEquivalentTo(4))),
+			HaveField("BytesFreed", HaveValue(BeEquivalentTo(100))),
+			HaveField("Errors", HaveValue(BeZero())),
 			HaveField("CompletionTime", Not(BeNil()))))
 		Eventually(eventReasons).WithArguments(ctx, policy).Should(ContainElement("Normal Completed"))
 	})

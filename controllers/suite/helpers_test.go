@@ -18,7 +18,7 @@ import (
 // quickVideoTask is a VideoTask in the spec's namespace that retries once after 1s, so retry specs take
 // seconds.
 func quickVideoTask(name string) *testutil.VideoTaskWrapper {
-	return testutil.MakeVideoTask(name, ns).Retries(1).Backoff("1s", "1s")
+	return testutil.MakeVideoTask(name, ns).Retries(1).Backoff(1, 1)
 }
 
 // taskStatus returns a poller of a task's status, for Eventually and Consistently.

@@ -60,7 +60,7 @@ var _ = Describe("kstatus", func() {
 	// A suspended task has not finished (it resumes when spec.suspend is cleared), so it is not Current:
 	// Ready=False, with neither Reconciling nor Stalled, reads as InProgress.
 	It("sees a task waiting for a retry and a suspended one as InProgress", func(ctx context.Context) {
-		retrying := quickVideoTask("retrying").Backoff("1h", "1h").Obj()
+		retrying := quickVideoTask("retrying").Backoff(3600, 3600).Obj()
 		suspended := quickVideoTask("suspended").Suspend(true).Obj()
 		create(ctx, retrying)
 		create(ctx, suspended)

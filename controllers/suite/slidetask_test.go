@@ -14,7 +14,7 @@ import (
 
 var _ = Describe("SlideTask", func() {
 	It("runs the runner with the slide flags and leaves the content in the task for the runner to read", func(ctx context.Context) {
-		task := testutil.MakeSlideTask("break-the-ice", ns).Retries(1).Backoff("1s", "1s").Obj()
+		task := testutil.MakeSlideTask("break-the-ice", ns).Retries(1).Backoff(1, 1).Obj()
 		create(ctx, task)
 
 		job := waitForJob(ctx, task, "break-the-ice-st-1")

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
@@ -24,7 +25,8 @@ var _ = Describe("Task status writes", func() {
 		Eventually(taskStatus(ctx, task)).Should(havePhase(tasksv1.TaskQueued, tasksv1.ReasonJobCreated))
 
 		// The runner applies its progress with its own field manager, as runner/progress does.
-		progress := &tasksv1.TaskProgress{Current: 2, Total: 5, Percent: 40, Stage: "clips", Message: "cutting clip 2 of 5"}
+		progress := &tasksv1.TaskProgress{Current: ptr.To[int64](2), Total: ptr.To[int64](5), Percent: ptr.To[int32](40),
+			Stage: "clips", Message: "cutting clip 2 of 5"}
 		applyProgress(ctx, task, progress)
 		Eventually(taskStatus(ctx, task)).Should(HaveField("Progress", Equal(progress)))
 

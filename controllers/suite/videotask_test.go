@@ -34,7 +34,7 @@ var _ = Describe("VideoTask", func() {
 			tasksv1.LabelTask: "episode", tasksv1.LabelKind: tasksv1.KindVideoTask, tasksv1.LabelAttempt: "1",
 			tasksv1.LabelManagedBy: tasksv1.ManagedByValue,
 		}))
-		Expect(job.Spec.ActiveDeadlineSeconds).To(Equal(ptr.To[int64]((10+30)*60)), "timeLimits.start + timeLimits.hard")
+		Expect(job.Spec.ActiveDeadlineSeconds).To(Equal(ptr.To[int64]((10+30)*60)), "timeLimits.startSeconds + timeLimits.hardSeconds")
 		Expect(job.Spec.PodFailurePolicy).NotTo(BeNil())
 		Expect(job.Spec.PodReplacementPolicy).To(Equal(ptr.To(batchv1.Failed)))
 		Expect(job.Spec.Template.Finalizers).To(ConsistOf(tasksv1.FinalizerResult))
@@ -88,8 +88,9 @@ var _ = Describe("VideoTask", func() {
 			haveCondition(tasksv1.ConditionSucceeded, "True"),
 			haveCondition(tasksv1.ConditionRunning, "False"),
 			HaveField("CompletionTime", Not(BeNil())),
-			HaveField("Result", Equal(&tasksv1.TaskResult{Expressions: 3, Manifest: "ns/a/manifest.json",
-				Outputs: map[string]int32{"clips": 0, "slides": 0, "videos": 3, "shorts": 0}}))))
+			HaveField("Result", Equal(&tasksv1.TaskResult{Expressions: ptr.To[int32](3), Manifest: "ns/a/manifest.json",
+				Outputs:      []tasksv1.OutputCount{{Kind: tasksv1.OutputVideos, Count: 3}},
+				Completeness: tasksv1.ResultComplete}))))
 		Eventually(eventReasons).WithArguments(ctx, task).Should(ContainElements(
 			"Normal JobCreated", "Normal PodRunning", "Normal Completed"))
 		Consistently(jobNames(ctx, task)).Should(Equal([]string{"success-vt-1"}))

@@ -10,6 +10,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/utils/ptr"
 
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/controllers/internal/conditions"
@@ -69,7 +70,7 @@ func TestReleasablePods(t *testing.T) {
 
 func TestStaleProgress(t *testing.T) {
 	progress := func(attempt int32, updated time.Duration) *tasksv1.TaskProgress {
-		return &tasksv1.TaskProgress{Attempt: attempt, Percent: 40, UpdateTime: at(updated)}
+		return &tasksv1.TaskProgress{Attempt: attempt, Percent: ptr.To[int32](40), UpdateTime: at(updated)}
 	}
 	created := func(d time.Duration) func(*tasksv1.AttemptStatus) {
 		return func(a *tasksv1.AttemptStatus) { a.CreateTime = at(d) }

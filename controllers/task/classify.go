@@ -42,13 +42,13 @@ func classifyAttempt(job *batchv1.Job, cond *batchv1.JobCondition, term *jobs.Te
 	if cond.Type == batchv1.JobComplete {
 		message := "completed"
 		if result != nil {
-			message = fmt.Sprintf("completed: %d expressions, manifest %s", result.Expressions, result.Manifest)
+			message = fmt.Sprintf("completed: %d expressions, manifest %s", ptr.Deref(result.Expressions, 0), result.Manifest)
 		}
 		return attemptOutcome{succeeded: true, reason: tasksv1.ReasonCompleted, message: message, result: result, startedAt: startedAt}
 	}
 	if cond.Reason == batchv1.JobReasonDeadlineExceeded {
 		return attemptOutcome{reason: tasksv1.ReasonHardTimeLimitExceeded, result: result, startedAt: startedAt,
-			message: fmt.Sprintf("the attempt's Job ran past its activeDeadlineSeconds (%ds: timeLimits.start + timeLimits.hard) and was stopped",
+			message: fmt.Sprintf("the attempt's Job ran past its activeDeadlineSeconds (%ds: timeLimits.startSeconds + timeLimits.hardSeconds) and was stopped",
 				ptr.Deref(job.Spec.ActiveDeadlineSeconds, 0))}
 	}
 	// The runner's reason and its exit code agree; should they not (a runner of another version), either
@@ -75,7 +75,7 @@ func classifyAttempt(job *batchv1.Job, cond *batchv1.JobCondition, term *jobs.Te
 		return attemptOutcome{reason: tasksv1.ReasonInvalidInput, message: message, result: result, startedAt: startedAt}
 	case runnerv1.ReasonSoftTimeLimitExceeded:
 		if result != nil {
-			result.Partial = true
+			result.Completeness = tasksv1.ResultPartial
 		}
 		return attemptOutcome{reason: tasksv1.ReasonSoftTimeLimitExceeded, message: message, result: result, startedAt: startedAt}
 	case runnerv1.ReasonHardTimeLimitExceeded:
@@ -88,9 +88,12 @@ func resultFrom(msg *runnerv1.TerminationMessage) *tasksv1.TaskResult {
 	if msg == nil || (msg.Manifest == "" && msg.Expressions == 0 && msg.Outputs == nil) {
 		return nil
 	}
-	r := &tasksv1.TaskResult{Expressions: msg.Expressions, Manifest: msg.Manifest, Partial: msg.Partial}
+	r := &tasksv1.TaskResult{Expressions: ptr.To(msg.Expressions), Manifest: msg.Manifest, Completeness: tasksv1.ResultComplete}
+	if msg.Partial {
+		r.Completeness = tasksv1.ResultPartial
+	}
 	if msg.Outputs != nil {
-		r.Outputs = msg.Outputs.Map()
+		r.Outputs = msg.Outputs.Counts()
 	}
 	return r
 }

@@ -1,7 +1,6 @@
 package task
 
 import (
-	"math"
 	"slices"
 	"strconv"
 
@@ -104,9 +103,8 @@ func podFailurePolicy() *batchv1.PodFailurePolicy {
 }
 
 // activeDeadlineSeconds is the Job's backstop: the start limit (time to get the runner running) plus the
-// hard limit (the runner's own time, which the runner enforces itself), rounded up to whole seconds.
-// Kubernetes counts it from the Job's start, so an attempt that spent its start limit waiting still gets
-// its whole hard limit.
+// hard limit (the runner's own time, which the runner enforces itself). Kubernetes counts it from the Job's
+// start, so an attempt that spent its start limit waiting still gets its whole hard limit.
 func activeDeadlineSeconds(limits tasksv1.TimeLimits) int64 {
-	return int64(math.Max(1, math.Ceil((limits.StartOrDefault() + limits.HardOrDefault()).Seconds())))
+	return max(1, int64(limits.StartSeconds)+int64(limits.HardSeconds))
 }

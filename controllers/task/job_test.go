@@ -23,8 +23,10 @@ func TestJobForVideoTask(t *testing.T) {
 		TranslationSubtitles("input/episode.ko.srt").
 		Include("break the ice", "call it a day").
 		LLM("http://llm.internal:8000/v1", "qwen2.5-7b").APIKeySecret("llm-credentials", "api-key").
-		CombinedVideo(true).Shorts(true).KeepSlides(false).
-		SoftHard("20m", "45m30s").
+		EducationalVideo(tasksv1.EducationalVideoPerExpressionAndCombined).Shorts(tasksv1.ShortsVertical).
+		SlideImages(tasksv1.SlideImagesNone).
+		SubtitleModes(tasksv1.SubtitleOriginal, ""). // shorts left unset: the API's default, Dual
+		TimeLimits(1200, 2730).
 		Obj())
 	cfg := testRunner
 	cfg.Cache = runnerpod.CacheConfig{SecretName: "redis", SecretKey: "url", Mode: runnerpod.CacheSecretCopy, OperatorNamespace: "langflix-system"}
@@ -56,7 +58,7 @@ func TestJobForVideoTask(t *testing.T) {
 					ContainerName: ptr.To("runner"), Operator: batchv1.PodFailurePolicyOnExitCodesOpIn, Values: []int32{143}}},
 			}},
 			PodReplacementPolicy: ptr.To(batchv1.Failed),
-			// timeLimits.start (10m) + timeLimits.hard (45m30s).
+			// timeLimits.startSeconds (600) + timeLimits.hardSeconds (2730).
 			ActiveDeadlineSeconds: ptr.To[int64](3330),
 			Suspend:               ptr.To(false),
 			Template: corev1.PodTemplateSpec{
@@ -101,6 +103,8 @@ func TestJobForVideoTask(t *testing.T) {
 							flag(runnerv1.FlagShorts, "true"),
 							flag(runnerv1.FlagSlides, "false"),
 							flag(runnerv1.FlagRepeat, "3"),
+							flag(runnerv1.FlagSubtitleMode, runnerv1.SubtitleModeOriginal),
+							flag(runnerv1.FlagShortsSubtitleMode, runnerv1.SubtitleModeDual),
 						},
 						Env: []corev1.EnvVar{
 							{Name: "HOME", Value: "/tmp"},
@@ -196,12 +200,12 @@ func TestJobForTaskVariations(t *testing.T) {
 			},
 		},
 		{
-			name: "start + hard limit round up to whole seconds; the runner gets the exact limits",
-			task: stored(videoTaskBuilder().SoftHard("500ms", "1500ms").StartLimit("1200ms").Obj()),
+			name: "activeDeadlineSeconds is start + hard; the runner gets the exact limits",
+			task: stored(videoTaskBuilder().TimeLimits(1, 2).StartLimit(3).Obj()),
 			check: func(t *testing.T, job *batchv1.Job) {
-				diffField(t, "activeDeadlineSeconds", ptr.To[int64](3), job.Spec.ActiveDeadlineSeconds)
-				assertHasArg(t, job.Spec.Template.Spec.Containers[0].Args, flag(runnerv1.FlagSoftTimeLimit, "500ms"))
-				assertHasArg(t, job.Spec.Template.Spec.Containers[0].Args, flag(runnerv1.FlagHardTimeLimit, "1.5s"))
+				diffField(t, "activeDeadlineSeconds", ptr.To[int64](5), job.Spec.ActiveDeadlineSeconds)
+				assertHasArg(t, job.Spec.Template.Spec.Containers[0].Args, flag(runnerv1.FlagSoftTimeLimit, "1s"))
+				assertHasArg(t, job.Spec.Template.Spec.Containers[0].Args, flag(runnerv1.FlagHardTimeLimit, "2s"))
 			},
 		},
 		{
@@ -264,7 +268,7 @@ func TestJobForTaskVariations(t *testing.T) {
 				second.Expression, second.Translation = "call it a day", "하루 일을 끝내다"
 				s.Spec.Slides = []tasksv1.SlideContent{*s.Spec.Content, second}
 				s.Spec.Content = nil
-				s.Spec.Format, s.Spec.Audio, s.Spec.DurationSeconds = tasksv1.SlideFormatMP4, true, 8
+				s.Spec.Format, s.Spec.Audio, s.Spec.DurationSeconds = tasksv1.SlideFormatMP4, tasksv1.SlideAudioExpression, 8
 				return s
 			}()),
 			check: func(t *testing.T, job *batchv1.Job) {

@@ -15,7 +15,7 @@ import (
 )
 
 // AttemptPolicy tunes how the operator judges an attempt whose runner does not start. It comes from the
-// manager's flags and is the same for every task; the per-task bound is spec.timeLimits.start.
+// manager's flags and is the same for every task; the per-task bound is spec.timeLimits.startSeconds.
 type AttemptPolicy struct {
 	// ConfigErrorGrace is how long a configuration error that waiting cannot fix (a missing Secret,
 	// PersistentVolumeClaim or ServiceAccount) may hold an attempt's pod before the task fails with reason
@@ -217,14 +217,14 @@ func (p *planner) startFailed() bool {
 		return false
 	}
 	waited := p.now.Sub(job.Status.StartTime.Time)
-	startLimit := p.tmpl.TimeLimits.StartOrDefault()
+	startLimit := time.Duration(p.tmpl.TimeLimits.StartSeconds) * time.Second
 	if prob != nil && prob.Permanent && waited >= p.policy.ConfigErrorGrace {
 		p.endAttempt(attemptOutcome{reason: tasksv1.ReasonPodConfigurationError,
 			message: fmt.Sprintf("attempt %d's pod could not start for %s: %s", cur.Number, waited.Round(time.Second), prob)}, p.now)
 		return true
 	}
 	if waited >= startLimit {
-		message := fmt.Sprintf("attempt %d's runner did not start within timeLimits.start (%s)", cur.Number, startLimit)
+		message := fmt.Sprintf("attempt %d's runner did not start within timeLimits.startSeconds (%s)", cur.Number, startLimit)
 		if prob != nil {
 			message += ": " + prob.String()
 		}
@@ -273,10 +273,11 @@ func (p *planner) afterAttempt() {
 		p.finish(tasksv1.TaskFailed, cur.Reason, cur.Message, cur.FinishTime.Time)
 		return
 	}
-	if cur.Number > p.tmpl.Retry.MaxRetriesOrDefault() {
+	// The schema defaults maxRetries; an object that bypassed defaulting gets no retry rather than a guess.
+	if cur.Number > ptr.Deref(p.tmpl.Retry.MaxRetries, 0) {
 		message := fmt.Sprintf("%d attempts failed; the last: %s", cur.Number, cur.Message)
 		if cur.Number == 1 {
-			message = "the only attempt (retry.maxRetries is 0) failed: " + cur.Message
+			message = "the only attempt (spec.retry.maxRetries is 0) failed: " + cur.Message
 		}
 		p.finish(tasksv1.TaskFailed, tasksv1.ReasonBackoffLimitExceeded, message, cur.FinishTime.Time)
 		return
@@ -364,7 +365,7 @@ func setSummary(st *tasksv1.TaskStatus, now time.Time) {
 
 // retryDelay is the backoff before the retry that follows attempt n (1-based): base * 2^(n-1), capped.
 func retryDelay(p tasksv1.RetryPolicy, attempt int32) time.Duration {
-	delay, limit := p.BackoffOrDefault()
+	delay, limit := time.Duration(p.BackoffBaseSeconds)*time.Second, time.Duration(p.BackoffCapSeconds)*time.Second
 	for i := int32(1); i < attempt && delay < limit; i++ {
 		delay *= 2
 	}

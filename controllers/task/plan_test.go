@@ -79,9 +79,9 @@ func summarize(p taskPlan) planSummary {
 // planTestTask is the task of the planTask table: generation 3, three retries 60s apart (capped at 10m), a
 // 10m start limit, and a progress report the plan must never carry.
 func planTestTask(st tasksv1.TaskStatus, edits ...func(*tasksv1.VideoTask)) *tasksv1.VideoTask {
-	task := stored(videoTaskBuilder().Retries(3).Backoff("60s", "10m").Obj())
+	task := stored(videoTaskBuilder().Retries(3).Backoff(60, 600).Obj())
 	task.Generation = 3
-	st.Progress = &tasksv1.TaskProgress{Current: 2, Total: 5, Percent: 40, Stage: "clips", Attempt: st.Attempts}
+	st.Progress = &tasksv1.TaskProgress{Current: ptr.To[int64](2), Total: ptr.To[int64](5), Percent: ptr.To[int32](40), Stage: "clips", Attempt: st.Attempts}
 	task.Status = st
 	for _, e := range edits {
 		e(task)
@@ -238,8 +238,9 @@ func TestPlanTask(t *testing.T) {
 			want: planSummary{Phase: tasksv1.TaskSucceeded, Reason: tasksv1.ReasonCompleted, Attempts: 1, JobName: "episode-1-vt-1",
 				Current:   &attemptSummary{Number: 1, JobUID: jobUID(1), StartTime: at(-50 * time.Minute), FinishTime: at(-5 * time.Second), Reason: tasksv1.ReasonCompleted},
 				StartTime: at(-time.Hour), CompletionTime: at(-5 * time.Second),
-				Result: &tasksv1.TaskResult{Expressions: 3, Manifest: "lessons/episode-1/manifest.json",
-					Outputs: map[string]int32{"clips": 0, "slides": 3, "videos": 3, "shorts": 0}},
+				Result: &tasksv1.TaskResult{Expressions: ptr.To[int32](3), Manifest: "lessons/episode-1/manifest.json",
+					Outputs:      []tasksv1.OutputCount{{Kind: tasksv1.OutputSlides, Count: 3}, {Kind: tasksv1.OutputVideos, Count: 3}},
+					Completeness: tasksv1.ResultComplete},
 				Conditions: cond("Suspended", "False", "Running", "False", "Succeeded", "True")},
 		},
 		{
@@ -299,12 +300,13 @@ func TestPlanTask(t *testing.T) {
 			want: planSummary{Phase: tasksv1.TaskFailed, Reason: tasksv1.ReasonSoftTimeLimitExceeded, Attempts: 1, JobName: "episode-1-vt-1",
 				Current:   &attemptSummary{Number: 1, JobUID: jobUID(1), StartTime: at(-50 * time.Minute), FinishTime: at(-time.Second), Reason: tasksv1.ReasonSoftTimeLimitExceeded},
 				StartTime: at(-time.Hour), CompletionTime: at(-time.Second),
-				Result: &tasksv1.TaskResult{Expressions: 2, Manifest: "lessons/episode-1/manifest.json",
-					Outputs: map[string]int32{"clips": 0, "slides": 0, "videos": 2, "shorts": 0}, Partial: true},
+				Result: &tasksv1.TaskResult{Expressions: ptr.To[int32](2), Manifest: "lessons/episode-1/manifest.json",
+					Outputs:      []tasksv1.OutputCount{{Kind: tasksv1.OutputVideos, Count: 2}},
+					Completeness: tasksv1.ResultPartial},
 				Conditions: failedConds},
 		},
 		{
-			name: "exit 1: retry after backoffBase from the failure",
+			name: "exit 1: retry after backoffBaseSeconds from the failure",
 			task: planTestTask(running),
 			obs:  taskObservation{job: job(1, jobFailed(t0.Add(-20*time.Second), batchv1.JobReasonBackoffLimitExceeded, "")), termination: terminated(1, crashMessage)},
 			want: planSummary{Phase: tasksv1.TaskPending, Reason: tasksv1.ReasonRetryScheduled, Attempts: 1, JobName: "episode-1-vt-1",
@@ -487,8 +489,9 @@ func TestPlanTask(t *testing.T) {
 			want: planSummary{Phase: tasksv1.TaskSucceeded, Reason: tasksv1.ReasonCompleted, Attempts: 1, JobName: "episode-1-vt-1",
 				Current:   &attemptSummary{Number: 1, JobUID: jobUID(1), StartTime: at(-50 * time.Minute), FinishTime: at(-time.Second), Reason: tasksv1.ReasonCompleted},
 				StartTime: at(-time.Hour), CompletionTime: at(-time.Second),
-				Result: &tasksv1.TaskResult{Expressions: 3, Manifest: "lessons/episode-1/manifest.json",
-					Outputs: map[string]int32{"clips": 0, "slides": 3, "videos": 3, "shorts": 0}},
+				Result: &tasksv1.TaskResult{Expressions: ptr.To[int32](3), Manifest: "lessons/episode-1/manifest.json",
+					Outputs:      []tasksv1.OutputCount{{Kind: tasksv1.OutputSlides, Count: 3}, {Kind: tasksv1.OutputVideos, Count: 3}},
+					Completeness: tasksv1.ResultComplete},
 				Conditions: cond("Suspended", "False", "Running", "False", "Succeeded", "True"), DeleteTask: true},
 		},
 		{
@@ -668,7 +671,7 @@ func TestPlanTaskMessages(t *testing.T) {
 		{"log tail when not JSON", jobFailed(t0, batchv1.JobReasonBackoffLimitExceeded, ""), terminated(2, "panic: boom\n"), "panic: boom"},
 		{"exit code when silent", jobFailed(t0, batchv1.JobReasonBackoffLimitExceeded, ""), terminated(2, ""), "runner exited with code 2"},
 		{"hard limit names the limit", jobFailed(t0, batchv1.JobReasonDeadlineExceeded, "deadline"), nil,
-			"the attempt's Job ran past its activeDeadlineSeconds (2400s: timeLimits.start + timeLimits.hard) and was stopped"},
+			"the attempt's Job ran past its activeDeadlineSeconds (2400s: timeLimits.startSeconds + timeLimits.hardSeconds) and was stopped"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -682,38 +685,30 @@ func TestPlanTaskMessages(t *testing.T) {
 }
 
 func TestRetryDelay(t *testing.T) {
-	policy := func(base, backoffCap string) tasksv1.RetryPolicy {
-		return tasksv1.RetryPolicy{BackoffBase: metav1.Duration{Duration: mustDuration(base)}, BackoffCap: metav1.Duration{Duration: mustDuration(backoffCap)}}
+	policy := func(baseSeconds, capSeconds int32) tasksv1.RetryPolicy {
+		return tasksv1.RetryPolicy{BackoffBaseSeconds: baseSeconds, BackoffCapSeconds: capSeconds}
 	}
 	tests := []struct {
 		policy  tasksv1.RetryPolicy
 		attempt int32
 		want    time.Duration
 	}{
-		{policy("60s", "10m"), 1, 60 * time.Second},
-		{policy("60s", "10m"), 2, 2 * time.Minute},
-		{policy("60s", "10m"), 3, 4 * time.Minute},
-		{policy("60s", "10m"), 4, 8 * time.Minute},
-		{policy("60s", "10m"), 5, 10 * time.Minute},
-		{policy("60s", "10m"), 20, 10 * time.Minute},
-		{policy("1s", "1s"), 1, time.Second},
-		{policy("1s", "1s"), 7, time.Second},
-		{policy("1s", "24h"), 10, 512 * time.Second},
+		{policy(60, 600), 1, 60 * time.Second},
+		{policy(60, 600), 2, 2 * time.Minute},
+		{policy(60, 600), 3, 4 * time.Minute},
+		{policy(60, 600), 4, 8 * time.Minute},
+		{policy(60, 600), 5, 10 * time.Minute},
+		{policy(60, 600), 20, 10 * time.Minute},
+		{policy(1, 1), 1, time.Second},
+		{policy(1, 1), 7, time.Second},
+		{policy(1, 86400), 10, 512 * time.Second},
 		// Doubling stops at the cap, so a huge attempt number cannot overflow.
-		{policy("1ns", "1h"), 1 << 30, time.Hour},
+		{policy(1, 3600), 1 << 30, time.Hour},
 	}
 	for _, tc := range tests {
 		if got := retryDelay(tc.policy, tc.attempt); got != tc.want {
-			t.Errorf("retryDelay(base %s, cap %s, attempt %d) = %s, want %s",
-				tc.policy.BackoffBase.Duration, tc.policy.BackoffCap.Duration, tc.attempt, got, tc.want)
+			t.Errorf("retryDelay(base %ds, cap %ds, attempt %d) = %s, want %s",
+				tc.policy.BackoffBaseSeconds, tc.policy.BackoffCapSeconds, tc.attempt, got, tc.want)
 		}
 	}
-}
-
-func mustDuration(s string) time.Duration {
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		panic(err)
-	}
-	return d
 }

@@ -205,7 +205,7 @@ func TestReconcileWithStaleCacheCreatesNoSecondJob(t *testing.T) {
 }
 
 func TestReconcileRetriesAfterTheBackoff(t *testing.T) {
-	task := stored(videoTaskBuilder().Retries(3).Backoff("60s", "10m").Obj())
+	task := stored(videoTaskBuilder().Retries(3).Backoff(60, 600).Obj())
 	task.Finalizers = []string{taskFinalizer}
 	task.Status = tasksv1.TaskStatus{Phase: tasksv1.TaskRunning, Attempts: 1, JobName: "episode-1-vt-1", StartTime: at(-time.Minute)}
 	failed := attemptJob(task, tasksv1.KindVideoTask, 1, jobFailed(t0, batchv1.JobReasonBackoffLimitExceeded, "Job has reached the specified backoff limit"))

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/util/duration"
+	"k8s.io/utils/ptr"
 
 	tasksv1alpha1 "github.com/langflix/langflix-operator/api/v1alpha1"
 )
@@ -47,7 +48,7 @@ func humanDuration(d time.Duration) string {
 // showsProgress reports whether the task's progress describes its current state: while it runs, and where
 // it stopped when it finished. A task waiting for an attempt still carries the last attempt's progress.
 func showsProgress(s snapshot) bool {
-	if s.Progress.UpdateTime == nil && s.Progress.Percent == 0 {
+	if s.Progress.UpdateTime == nil && s.Progress.Percent == nil {
 		return false
 	}
 	switch s.Phase {
@@ -62,7 +63,7 @@ func percentStage(s snapshot) string {
 	if !showsProgress(s) {
 		return ""
 	}
-	return joinNonEmpty(" ", fmt.Sprintf("%d%%", s.Progress.Percent), s.Progress.Stage)
+	return joinNonEmpty(" ", fmt.Sprintf("%d%%", ptr.Deref(s.Progress.Percent, 0)), s.Progress.Stage)
 }
 
 // etaLabel is "eta 1m20s", or "" when there is no estimate.
@@ -105,18 +106,14 @@ func detailLabel(s snapshot) string {
 
 // outputsLabel prints result.outputs as "clips 5, slides 5, videos 5" in a stable order, leaving out kinds
 // with no files (shorts when they were not asked for).
-func outputsLabel(outputs map[string]int32) string {
-	kinds := make([]string, 0, len(outputs))
-	for k, n := range outputs {
-		if n > 0 {
-			kinds = append(kinds, k)
+func outputsLabel(outputs []tasksv1alpha1.OutputCount) string {
+	parts := make([]string, 0, len(outputs))
+	for _, o := range outputs {
+		if o.Count > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", strings.ToLower(string(o.Kind)), o.Count))
 		}
 	}
-	sort.Strings(kinds)
-	parts := make([]string, 0, len(kinds))
-	for _, k := range kinds {
-		parts = append(parts, fmt.Sprintf("%s %d", k, outputs[k]))
-	}
+	sort.Strings(parts)
 	return strings.Join(parts, ", ")
 }
 

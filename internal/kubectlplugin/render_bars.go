@@ -7,6 +7,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 	"k8s.io/utils/clock"
+	"k8s.io/utils/ptr"
 
 	tasksv1alpha1 "github.com/langflix/langflix-operator/api/v1alpha1"
 )
@@ -96,7 +97,7 @@ func (r *barsRenderer) Update(v taskView) {
 	default:
 		// A bar completes at its total; the runner may report 100% before the operator marks the task
 		// Succeeded, so only the phase completes it.
-		tb.bar.SetCurrent(int64(min(v.Progress.Percent, 99)))
+		tb.bar.SetCurrent(int64(min(ptr.Deref(v.Progress.Percent, 0), 99)))
 	}
 }
 

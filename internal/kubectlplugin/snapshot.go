@@ -4,6 +4,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/utils/ptr"
 
 	tasksv1alpha1 "github.com/langflix/langflix-operator/api/v1alpha1"
 )
@@ -52,7 +53,7 @@ func snapshotOf(t tasksv1alpha1.Task) snapshot {
 		Key:        taskKey{Kind: kindOf(t).Kind, Namespace: t.GetNamespace(), Name: t.GetName()},
 		Phase:      st.Phase,
 		Attempts:   st.Attempts,
-		MaxRetries: tmpl.Retry.MaxRetriesOrDefault(),
+		MaxRetries: ptr.Deref(tmpl.Retry.MaxRetries, 0),
 		JobName:    st.JobName,
 		Reason:     st.Reason,
 		Message:    st.Message,

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/utils/ptr"
+
 	tasksv1alpha1 "github.com/langflix/langflix-operator/api/v1alpha1"
 )
 
@@ -43,7 +45,7 @@ func summaryHeadline(s snapshot, now time.Time) string {
 	if s.Reason != "" && !s.Deleted && s.Phase != tasksv1alpha1.TaskSucceeded {
 		state += " (" + s.Reason + ")"
 	}
-	if s.Phase == tasksv1alpha1.TaskSucceeded && s.Result != nil && s.Result.Partial {
+	if s.Phase == tasksv1alpha1.TaskSucceeded && s.Result != nil && s.Result.Completeness == tasksv1alpha1.ResultPartial {
 		state += " with partial results (soft time limit)"
 	}
 	line := taskLabel(s.Key) + ": " + state
@@ -65,8 +67,8 @@ func summaryRows(s snapshot) [][2]string {
 		}
 	}
 	if r := s.Result; r != nil {
-		if r.Expressions > 0 {
-			rows = append(rows, [2]string{"expressions", fmt.Sprint(r.Expressions)})
+		if n := ptr.Deref(r.Expressions, 0); n > 0 {
+			rows = append(rows, [2]string{"expressions", fmt.Sprint(n)})
 		}
 		if outputs := outputsLabel(r.Outputs); outputs != "" {
 			rows = append(rows, [2]string{"outputs", outputs})

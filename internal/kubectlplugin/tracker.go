@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/utils/ptr"
+
 	tasksv1alpha1 "github.com/langflix/langflix-operator/api/v1alpha1"
 )
 
@@ -85,7 +87,7 @@ func (t *tracker) observe(s snapshot, now time.Time) (taskView, bool) {
 		s.Progress = tasksv1alpha1.TaskProgress{}
 	}
 	if !s.Deleted {
-		tt.eta.Observe(s.Progress.Percent, s.progressTime())
+		tt.eta.Observe(ptr.Deref(s.Progress.Percent, 0), s.progressTime())
 	}
 	left, known := tt.eta.Estimate()
 	if s.Phase != tasksv1alpha1.TaskRunning {

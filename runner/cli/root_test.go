@@ -45,6 +45,8 @@ func TestUsageErrorsAreInvalidInputWithTerminationMessage(t *testing.T) {
 		{"llm without endpoint", []string{"video", "--video", "v", "--out", "x", "--extractor", "llm"}, "--llm-endpoint"},
 		{"unknown extractor", []string{"video", "--video", "v", "--out", "x", "--extractor", "magic"}, "--extractor"},
 		{"bad level", []string{"video", "--video", "v", "--out", "x", "--level", "expert"}, "--level"},
+		{"bad subtitle mode", []string{"video", "--video", "v", "--out", "x", "--subtitle-mode", "both"}, `--subtitle-mode "both"`},
+		{"bad shorts subtitle mode", []string{"video", "--video", "v", "--out", "x", "--shorts-subtitle-mode", "korean"}, `--shorts-subtitle-mode "korean"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

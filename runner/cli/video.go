@@ -12,6 +12,7 @@ import (
 	"github.com/langflix/langflix-operator/runner/cache"
 	"github.com/langflix/langflix-operator/runner/expressions"
 	"github.com/langflix/langflix-operator/runner/failure"
+	"github.com/langflix/langflix-operator/runner/lessonsubs"
 	"github.com/langflix/langflix-operator/runner/manifest"
 	"github.com/langflix/langflix-operator/runner/media"
 	"github.com/langflix/langflix-operator/runner/pipeline"
@@ -42,7 +43,8 @@ func (a *app) runVideo(cmd *cobra.Command, o *runnerv1.VideoOptions) error {
 	if err == nil {
 		a.log.Info("video task", "version", Version, "video", o.Video, "subtitles", o.Subtitles, "out", o.Out,
 			"extractor", o.Extractor, "maxExpressions", o.MaxExpressions, "level", o.Level,
-			"targetLanguage", o.TargetLanguage, "softTimeLimit", cfg.SoftTimeLimit, "hardTimeLimit", o.HardTimeLimit)
+			"targetLanguage", o.TargetLanguage, "subtitleMode", cfg.SubtitleMode, "shortsSubtitleMode", cfg.ShortsSubtitleMode,
+			"softTimeLimit", cfg.SoftTimeLimit, "hardTimeLimit", o.HardTimeLimit)
 		ctx, cancel := pipeline.WithHardTimeLimit(cmd.Context(), a.env.Start, o.HardTimeLimit)
 		defer cancel()
 		d := pipeline.NewDeadline(ctx, a.env.Start, cfg.SoftTimeLimit)
@@ -57,7 +59,7 @@ func (a *app) runVideo(cmd *cobra.Command, o *runnerv1.VideoOptions) error {
 // ValidateVideo checks video options the way the video command does before it touches any input, so that
 // a test can show that whatever the VideoTask schema admits, the runner accepts.
 func ValidateVideo(o runnerv1.VideoOptions) error {
-	if !slices.Contains(tasksv1.ExpressionLevels, tasksv1.ExpressionLevel(strings.ToLower(o.Level))) {
+	if !slices.ContainsFunc(tasksv1.ExpressionLevels, func(l tasksv1.ExpressionLevel) bool { return runnerv1.LevelFlag(l) == strings.ToLower(o.Level) }) {
 		return failure.Invalid("--%s %q: want beginner, intermediate, advanced or mixed", runnerv1.FlagLevel, o.Level)
 	}
 	if o.MaxExpressions < 1 || o.MaxExpressions > tasksv1.MaxMaxCount {
@@ -65,6 +67,12 @@ func ValidateVideo(o runnerv1.VideoOptions) error {
 	}
 	if o.Repeat < 1 {
 		return failure.Invalid("--%s %d: want at least 1", runnerv1.FlagRepeat, o.Repeat)
+	}
+	for flag, value := range map[string]string{runnerv1.FlagSubtitleMode: o.SubtitleMode, runnerv1.FlagShortsSubtitleMode: o.ShortsSubtitleMode} {
+		if _, err := lessonsubs.ParseMode(value); err != nil {
+			return failure.Invalid("--%s %q: want %s, %s or %s", flag, value,
+				runnerv1.SubtitleModeDual, runnerv1.SubtitleModeOriginal, runnerv1.SubtitleModeNone)
+		}
 	}
 	switch o.Extractor {
 	case runnerv1.ExtractorDictionary:
@@ -104,8 +112,11 @@ func (a *app) videoConfig(o *runnerv1.VideoOptions) (pipeline.VideoConfig, func(
 	if err != nil {
 		return pipeline.VideoConfig{}, release, err
 	}
+	// ValidateVideo accepted both modes.
+	subtitleMode, _ := lessonsubs.ParseMode(o.SubtitleMode)
+	shortsSubtitleMode, _ := lessonsubs.ParseMode(o.ShortsSubtitleMode)
 	font := ""
-	if o.Slides || o.EducationalVideo || o.Shorts {
+	if o.Slides || o.EducationalVideo || o.Shorts || subtitleMode.Burns() {
 		if font, err = slides.FindFont(o.Font); err != nil {
 			return pipeline.VideoConfig{}, release, err
 		}
@@ -140,20 +151,22 @@ func (a *app) videoConfig(o *runnerv1.VideoOptions) (pipeline.VideoConfig, func(
 		ExtractorName:  o.Extractor,
 		ExtractorModel: model,
 		// The endpoint decides the answers, so it is part of every cache key, as is the scope.
-		ExtractorEndpoint: extractorEndpoint(o),
-		Cache:             store,
-		CacheScope:        o.CacheScope,
-		EducationalVideo:  o.EducationalVideo,
-		Shorts:            o.Shorts,
-		Slides:            o.Slides,
-		Combined:          o.Combined,
-		Repeat:            o.Repeat,
-		FontPath:          font,
-		Tools:             media.DefaultTools(),
-		Version:           Version,
-		Task:              taskFromEnv(),
-		SoftTimeLimit:     o.SoftTimeLimit,
-		Log:               a.log,
+		ExtractorEndpoint:  extractorEndpoint(o),
+		Cache:              store,
+		CacheScope:         o.CacheScope,
+		EducationalVideo:   o.EducationalVideo,
+		Shorts:             o.Shorts,
+		Slides:             o.Slides,
+		Combined:           o.Combined,
+		Repeat:             o.Repeat,
+		FontPath:           font,
+		SubtitleMode:       subtitleMode,
+		ShortsSubtitleMode: shortsSubtitleMode,
+		Tools:              media.DefaultTools(),
+		Version:            Version,
+		Task:               taskFromEnv(),
+		SoftTimeLimit:      o.SoftTimeLimit,
+		Log:                a.log,
 	}
 	rep, err := a.newReporter(o.Progress, pipeline.VideoPlan(cfg))
 	if err != nil {

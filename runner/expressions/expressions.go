@@ -12,6 +12,7 @@ import (
 	"context"
 	"time"
 
+	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/runner/subtitles"
 )
@@ -37,7 +38,7 @@ const (
 	DefaultTargetLanguage = tasksv1.DefaultTargetLanguage
 	DefaultMinContext     = 25 * time.Second
 	DefaultMaxContext     = 45 * time.Second
-	LevelMixed            = string(tasksv1.LevelMixed)
+	LevelMixed            = runnerv1.LevelMixed
 )
 
 // Sources of an Expression.

@@ -33,14 +33,16 @@ type Manifest struct {
 	Inputs        Inputs       `json:"inputs"`
 	Options       Options      `json:"options"`
 	Expressions   []Expression `json:"expressions"`
-	// Combined is the combined educational video, relative to the output folder, when one was made.
-	Combined   string        `json:"combined,omitempty"`
-	Stages     []StageTiming `json:"stages"`
-	Status     Status        `json:"status"`
-	Reason     string        `json:"reason,omitempty"`
-	Message    string        `json:"message,omitempty"`
-	StartedAt  time.Time     `json:"startedAt"`
-	FinishedAt time.Time     `json:"finishedAt"`
+	// Combined is the combined educational video, relative to the output folder, when one was made, and
+	// CombinedSubtitles the subtitle mode burned into it (SubtitleModes).
+	Combined          string        `json:"combined,omitempty"`
+	CombinedSubtitles string        `json:"combinedSubtitles,omitempty"`
+	Stages            []StageTiming `json:"stages"`
+	Status            Status        `json:"status"`
+	Reason            string        `json:"reason,omitempty"`
+	Message           string        `json:"message,omitempty"`
+	StartedAt         time.Time     `json:"startedAt"`
+	FinishedAt        time.Time     `json:"finishedAt"`
 }
 
 // Task identifies the Kubernetes task the run belongs to (from the environment the operator sets).
@@ -90,6 +92,10 @@ type Options struct {
 	Repeat           int      `json:"repeat,omitempty"`
 	SoftTimeLimit    string   `json:"softTimeLimit,omitempty"`
 	Font             string   `json:"font,omitempty"`
+	// Subtitles and ShortsSubtitles are the subtitle modes asked for clips and lesson videos, and for
+	// shorts: "dual", "original" or "none".
+	Subtitles       string `json:"subtitles,omitempty"`
+	ShortsSubtitles string `json:"shortsSubtitles,omitempty"`
 	// Cached is set when the expressions came from the cache instead of the extractor.
 	Cached bool `json:"cached,omitempty"`
 	// Slides command options.
@@ -120,6 +126,8 @@ type Expression struct {
 	Similar             []string `json:"similar"`
 	Source              string   `json:"source"`
 	Files               Files    `json:"files"`
+	// Subtitles says which subtitles are burned into each of Files; nil for the slides command.
+	Subtitles *SubtitleModes `json:"subtitles,omitempty"`
 	// Title and Examples come from slide content (slides command).
 	Title    string   `json:"title,omitempty"`
 	Examples []string `json:"examples,omitempty"`
@@ -130,6 +138,16 @@ type Files struct {
 	ContextClip    string `json:"contextClip,omitempty"`
 	ExpressionClip string `json:"expressionClip,omitempty"`
 	Slide          string `json:"slide,omitempty"`
+	Video          string `json:"video,omitempty"`
+	Short          string `json:"short,omitempty"`
+}
+
+// SubtitleModes says which subtitles each video of Files has burned in: "dual" (each dialogue line and,
+// below it, its translation when one is known), "original" (the dialogue only) or "none". A file that was
+// not produced has no mode.
+type SubtitleModes struct {
+	ContextClip    string `json:"contextClip,omitempty"`
+	ExpressionClip string `json:"expressionClip,omitempty"`
 	Video          string `json:"video,omitempty"`
 	Short          string `json:"short,omitempty"`
 }

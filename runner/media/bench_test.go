@@ -11,7 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/langflix/langflix-operator/runner/fsutil"
+	"github.com/langflix/langflix-operator/runner/lessonsubs"
+	"github.com/langflix/langflix-operator/runner/slides"
 )
 
 // Benchmark source: a 10-minute 1280x720 film stand-in with a 10 s keyframe interval, made once and kept
@@ -49,8 +53,11 @@ func benchSource(b *testing.B) string {
 
 // BenchmarkCut compares CutClips with running the same ffmpeg commands directly (same arguments, same
 // concurrency), which bounds the runner's own overhead: probing, process-group handling, stderr capture,
-// the atomic rename. It also compares cutting at the start and at the end of the file, which input seeking
-// should make equally fast.
+// the atomic rename. It compares cutting at the start and at the end of the file, which input seeking
+// should make equally fast. And it compares the same five cuts with dual subtitles burned in (a line with
+// its Korean translation every three seconds, the expression highlighted) against the plain cuts: what the
+// lesson's subtitles cost, drawn by libass in the cut's own filter graph (target: subtitled/plain <= 1.2),
+// in wall time and in the CPU time of the ffmpeg processes, which holds steady on a busy shared machine.
 //
 //	go test -run=^$ -bench=BenchmarkCut -benchtime=1x ./runner/media/
 func BenchmarkCut(b *testing.B) {
@@ -65,8 +72,12 @@ func BenchmarkCut(b *testing.B) {
 	starts := []time.Duration{63, 183, 303, 423, 543}
 	workers := runtime.NumCPU()
 
+	subtitled := benchSubtitles(b, src, starts)
+
 	var runnerTotal, directTotal time.Duration
 	var startTotal, endTotal time.Duration
+	var plainTotal, subtitledTotal time.Duration
+	var plainCPU, subtitledCPU time.Duration
 	for range b.N {
 		// A-B-B-A order cancels slow drifts in machine load between the two measurements.
 		for _, runner := range []bool{false, true, true, false} {
@@ -91,6 +102,30 @@ func BenchmarkCut(b *testing.B) {
 				directTotal += time.Since(began)
 			}
 		}
+		// The same five cuts, plain and with subtitles.
+		for _, withSubs := range []bool{false, true, true, false} {
+			dir := b.TempDir()
+			var clips []Clip
+			for i, s := range starts {
+				start := s * time.Second
+				c := Clip{Src: src, Dst: filepath.Join(dir, fmt.Sprintf("expr-%d.mp4", i)), Start: start, End: start + benchClipLength}
+				if withSubs {
+					c.Subtitles = subtitled[i]
+				}
+				clips = append(clips, c)
+			}
+			began, cpu := time.Now(), childrenCPU(b)
+			if err := tools.CutClips(ctx, clips, nil); err != nil {
+				b.Fatal(err)
+			}
+			if withSubs {
+				subtitledTotal += time.Since(began)
+				subtitledCPU += childrenCPU(b) - cpu
+			} else {
+				plainTotal += time.Since(began)
+				plainCPU += childrenCPU(b) - cpu
+			}
+		}
 		// One clip at the start and one at the end of the file, both 5 s after a keyframe.
 		for _, atEnd := range []bool{false, true, true, false} {
 			start := 5 * time.Second
@@ -111,11 +146,60 @@ func BenchmarkCut(b *testing.B) {
 	}
 	runs := float64(2 * b.N)
 	b.ReportMetric(runnerTotal.Seconds()/runs, "runner-s/5clips")
+	b.ReportMetric(plainTotal.Seconds()/runs, "plain-s/5clips")
+	b.ReportMetric(subtitledTotal.Seconds()/runs, "subtitled-s/5clips")
+	b.ReportMetric(subtitledTotal.Seconds()/plainTotal.Seconds(), "subtitled/plain")
+	b.ReportMetric(subtitledCPU.Seconds()/plainCPU.Seconds(), "subtitled/plain-cpu")
 	b.ReportMetric(directTotal.Seconds()/runs, "direct-s/5clips")
 	b.ReportMetric(runnerTotal.Seconds()/directTotal.Seconds(), "runner/direct")
 	b.ReportMetric(startTotal.Seconds()/runs, "start-s/clip")
 	b.ReportMetric(endTotal.Seconds()/runs, "end-s/clip")
 	b.ReportMetric(endTotal.Seconds()/startTotal.Seconds(), "end/start")
+}
+
+// childrenCPU is the CPU time (user and system) of the finished child processes so far: ffmpeg's and
+// ffprobe's work, which other load on a shared machine delays but does not add to, unlike wall time.
+func childrenCPU(b *testing.B) time.Duration {
+	b.Helper()
+	var ru unix.Rusage
+	if err := unix.Getrusage(unix.RUSAGE_CHILDREN, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// benchSubtitles writes, for each benchmark clip, a dual script as the pipeline would: a dialogue line
+// every three seconds around the clip with its Korean translation, the middle one holding the expression.
+func benchSubtitles(b *testing.B, src string, starts []time.Duration) []*Subtitles {
+	b.Helper()
+	font, err := slides.FindFont("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	fonts, err := lessonsubs.PrepareFonts(font, filepath.Join(dir, "fonts"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out []*Subtitles
+	for i, s := range starts {
+		start := s * time.Second
+		var lines []lessonsubs.Line
+		for at := start - 2*time.Second; at < start+benchClipLength; at += 3 * time.Second {
+			lines = append(lines, lessonsubs.Line{Start: at, End: at + 2500*time.Millisecond,
+				Text: "We have been waiting here for hours, haven't we?", Translation: "우리 여기서 몇 시간째 기다리고 있잖아요?"})
+		}
+		mid := &lines[len(lines)/2]
+		mid.Text, mid.Translation, mid.Highlight = "Someone very dear? A kindred spirit?", "마음이 통하는 사람, 뜻이 맞는 사람", "kindred spirit"
+		tl := lessonsubs.Timeline{Start: start, Frames: FrameCount(benchClipLength), FrameRate: OutputFrameRate}
+		script := lessonsubs.New(lines, tl, lessonsubs.Dual, lessonsubs.Landscape(OutputWidth, OutputHeight), fonts.Family)
+		path := filepath.Join(dir, fmt.Sprintf("expr-%d.ass", i))
+		if err := os.WriteFile(path, script.Marshal(), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, &Subtitles{Script: path, FontsDir: fonts.Dir})
+	}
+	return out
 }
 
 // cutDirectly runs the ffmpeg commands CutClips would run, with plain exec and the same concurrency.

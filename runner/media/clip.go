@@ -12,10 +12,12 @@ import (
 	"github.com/langflix/langflix-operator/runner/failure"
 )
 
-// Clip is one cut: [Start, End) of Src written to Dst.
+// Clip is one cut: [Start, End) of Src written to Dst, with Subtitles burned in when not nil.
 type Clip struct {
 	Src, Dst   string
 	Start, End time.Duration
+	// Subtitles are timed on the clip's own timeline: its frame k shows Src at Start + k/OutputFrameRate.
+	Subtitles *Subtitles
 }
 
 func (c Clip) String() string {
@@ -26,7 +28,8 @@ func (c Clip) String() string {
 // 25 fps CFR, H.264 + AAC 48 kHz stereo). Seeking happens on the input, so cutting near the end of a film
 // costs the same as near its start, and re-encoding makes the cut frame-accurate instead of snapping to
 // keyframes. An End past the end of Src is clamped; a Start at or after it is invalid. A source without
-// audio gets a silent track so every clip has the same streams.
+// audio gets a silent track so every clip has the same streams. Subtitles are drawn in the same filter
+// graph, after scaling, so they cost one libass pass over the output frames and no second encode.
 func (t Tools) CutClip(ctx context.Context, c Clip) error {
 	info, err := t.Probe(ctx, c.Src)
 	if err != nil {
@@ -40,6 +43,11 @@ func (t Tools) cutProbed(ctx context.Context, c Clip, src *ProbeInfo) error {
 	args, err := cutArgs(c, src)
 	if err != nil {
 		return err
+	}
+	if c.Subtitles != nil {
+		if err := c.Subtitles.check(); err != nil {
+			return fmt.Errorf("cut %s: %w", c, err)
+		}
 	}
 	if err := t.produce(ctx, c.Dst, args); err != nil {
 		return fmt.Errorf("cut %s: %w", c, err)
@@ -60,6 +68,10 @@ func cutArgs(c Clip, src *ProbeInfo) (func(out string) []string, error) {
 		return nil, failure.Invalid("cut %s: starts at or after the end of the file (%s)", c, src.Duration)
 	}
 	duration := min(c.End, src.Duration) - c.Start
+	video := fitVideo(OutputWidth, OutputHeight)
+	if c.Subtitles != nil {
+		video += "," + c.Subtitles.filter()
+	}
 	return func(out string) []string {
 		args := globalArgs()
 		// -ss before -i: the demuxer seeks to the keyframe before Start and ffmpeg decodes (and drops) only
@@ -73,7 +85,7 @@ func cutArgs(c Clip, src *ProbeInfo) (func(out string) []string, error) {
 		args = append(args,
 			"-t", seconds(duration),
 			"-map", "0:v:0", "-map", audio,
-			"-vf", fitVideo(OutputWidth, OutputHeight),
+			"-vf", video,
 			// apad + -t: audio that ends before the video is filled with silence to the clip's length,
 			// so joined clips stay in sync.
 			"-af", fitAudio()+",apad",

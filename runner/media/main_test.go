@@ -17,6 +17,7 @@ import (
 var fixtures struct {
 	dir           string
 	video         string // 640x360 25 fps H.264 + AAC mono, fixtureDuration long
+	plainVideo    string // 640x360 25 fps of one flat colour with a tone, 12 s: drawn text stands out
 	silentVideo   string // 320x240 30 fps, no audio track
 	audioOnly     string
 	textFile      string
@@ -58,6 +59,7 @@ func makeFixtures(dir string) error {
 	f := &fixtures
 	f.dir = dir
 	f.video = filepath.Join(dir, "testsrc-75s.mp4")
+	f.plainVideo = filepath.Join(dir, "plain-12s.mp4")
 	f.silentVideo = filepath.Join(dir, "silent-30fps.mp4")
 	f.audioOnly = filepath.Join(dir, "tone.m4a")
 	f.textFile = filepath.Join(dir, "notes.txt")
@@ -71,6 +73,8 @@ func makeFixtures(dir string) error {
 	commands := [][]string{
 		{"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
 			"-t", dur, "-c:v", "libx264", "-preset", "ultrafast", "-g", "250", "-pix_fmt", "yuv420p", "-c:a", "aac", f.video},
+		{"-f", "lavfi", "-i", "color=c=0x406080:size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=330:sample_rate=48000",
+			"-t", "12", "-c:v", "libx264", "-preset", "ultrafast", "-g", "250", "-pix_fmt", "yuv420p", "-c:a", "aac", f.plainVideo},
 		{"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-t", "6", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", f.silentVideo},
 		{"-f", "lavfi", "-i", "sine=frequency=660:duration=3", "-c:a", "aac", f.audioOnly},
 		{"-i", sampleBBB, "-c", "copy", "-movflags", "+faststart", faststart},

@@ -16,11 +16,24 @@ import (
 )
 
 // ShortSpec describes a vertical short: Clip played Repeat times with the expression and its translation
-// written above and below it. FontPath "" means slides.FindFont's search.
+// written above and below it. With End > 0 only [Start, End) of Clip plays, cut from it like CutClip cuts
+// (a short can then come straight from the film, without a clip that has other subtitles burned in).
+// Subtitles, when not nil, are drawn over the finished frame; their timeline covers all repeats, each
+// FrameCount(min(End, duration of Clip) - Start) frames long. FontPath "" means slides.FindFont's search.
 type ShortSpec struct {
 	Clip, Dst, Expression, Translation, FontPath string
+	Start, End                                   time.Duration
 	Repeat                                       int
+	Subtitles                                    *Subtitles
 }
+
+// Geometry of a short: the 16:9 picture fills the width in the middle of the frame (1080x608, an even
+// height for yuv420p), with the headline band above and the caption band below.
+const (
+	shortPictureHeight = (ShortWidth*OutputHeight/OutputWidth + 1) &^ 1
+	// ShortPictureBottom is the bottom edge of the picture in a short, where its subtitles stand.
+	ShortPictureBottom = (ShortHeight + shortPictureHeight) / 2
+)
 
 // BuildShort renders a 1080x1920 short: the clip scaled to the full width in the middle, over a blurred
 // and darkened copy of itself that fills the frame, with the text overlay on top. The text is drawn by
@@ -33,10 +46,21 @@ func (t Tools) BuildShort(ctx context.Context, s ShortSpec) error {
 	if s.Repeat < 0 {
 		return failure.Invalid("short %s: negative repeat %d", s.Dst, s.Repeat)
 	}
-	repeat := max(1, s.Repeat)
+	if s.Start < 0 || (s.End != 0 && s.End <= s.Start) {
+		return failure.Invalid("short %s: range [%s, %s): end must be after start, and start not negative", s.Dst, s.Start, s.End)
+	}
 	info, err := t.Probe(ctx, s.Clip)
 	if err != nil {
 		return fmt.Errorf("short %s: %w", s.Dst, err)
+	}
+	length, err := shortLength(s, info)
+	if err != nil {
+		return err
+	}
+	if s.Subtitles != nil {
+		if err := s.Subtitles.check(); err != nil {
+			return fmt.Errorf("short %s: %w", s.Dst, err)
+		}
 	}
 	renderer, err := rendererFor(s.FontPath)
 	if err != nil {
@@ -55,14 +79,26 @@ func (t Tools) BuildShort(ctx context.Context, s ShortSpec) error {
 		return fmt.Errorf("short %s: %w", s.Dst, err)
 	}
 
-	total := info.videoLength() * time.Duration(repeat)
-	err = t.produce(ctx, s.Dst, func(out string) []string {
-		return shortArgs(s.Clip, overlayPath, info.HasAudio, repeat, total, out)
-	})
-	if err != nil {
+	plan := shortPlan{
+		clip: s.Clip, overlay: overlayPath, start: s.Start, length: length,
+		segment: frameTime(FrameCount(length)), hasAudio: info.HasAudio, repeat: max(1, s.Repeat), subtitles: s.Subtitles,
+	}
+	if err := t.produce(ctx, s.Dst, plan.args); err != nil {
 		return fmt.Errorf("short %s: %w", s.Dst, err)
 	}
 	return nil
+}
+
+// shortLength is how much of the clip one repeat plays.
+func shortLength(s ShortSpec, info *ProbeInfo) (time.Duration, error) {
+	end := info.videoLength()
+	if s.End > 0 {
+		end = min(s.End, info.Duration)
+	}
+	if s.Start >= end {
+		return 0, failure.Invalid("short %s: starts at %s, at or after the end of %s (%s)", s.Dst, s.Start, s.Clip, end)
+	}
+	return end - s.Start, nil
 }
 
 // Background of a short: the clip shrunk to a quarter size before blurring (blurring a full 1080x1920
@@ -74,28 +110,65 @@ const (
 	shortBackgroundDim   = "eq=brightness=-0.12:saturation=0.85"
 )
 
-func shortArgs(clip, overlay string, hasAudio bool, repeat int, total time.Duration, out string) []string {
+// shortPlan is one short's ffmpeg command.
+type shortPlan struct {
+	clip, overlay string
+	start, length time.Duration // the range read from clip
+	segment       time.Duration // one repeat, a whole number of frames
+	hasAudio      bool
+	repeat        int
+	subtitles     *Subtitles
+}
+
+// args builds the command. Inputs: the clip once per repeat (each seeked to start and read for length;
+// a re-open each, but no buffering of decoded video, which looping inside the graph would need), then
+// the overlay. Each repeat is normalised to the lesson layout and made exactly one segment long, so
+// every repeat's frame k shows the same picture and the subtitle timeline repeats with it.
+func (p shortPlan) args(out string) []string {
 	args := globalArgs()
-	// -stream_loop replays the input in the demuxer, so repeats cost no buffering.
-	args = append(args, "-stream_loop", fmt.Sprint(repeat-1), "-i", clip, "-i", overlay)
-	audio := "0:a:0"
-	if !hasAudio {
-		args = append(args, "-f", "lavfi", "-i", silence())
-		audio = "2:a:0"
+	for range p.repeat {
+		if p.start > 0 {
+			args = append(args, "-ss", seconds(p.start))
+		}
+		args = append(args, "-t", seconds(p.length), "-i", p.clip)
 	}
+	overlayInput := p.repeat
+	args = append(args, "-i", p.overlay)
+
+	var graph, pads []string
+	for i := range p.repeat {
+		graph = append(graph, fmt.Sprintf("[%d:v:0]%s[v%d]", i, exactVideo(p.segment), i))
+		if p.hasAudio {
+			graph = append(graph, fmt.Sprintf("[%d:a:0]%s[a%d]", i, exactAudio(p.segment), i))
+		} else {
+			graph = append(graph, fmt.Sprintf("%s,atrim=duration=%s[a%d]", silence(), seconds(p.segment), i))
+		}
+		pads = append(pads, fmt.Sprintf("[v%d][a%d]", i, i))
+	}
+	top := p.overlayChain()
 	bw, bh := ShortWidth/shortBackgroundScale, ShortHeight/shortBackgroundScale
-	graph := []string{
-		fmt.Sprintf("[0:v:0]fps=%d,split=2[bgsrc][fgsrc]", OutputFrameRate),
+	graph = append(graph,
+		fmt.Sprintf("%sconcat=n=%d:v=1:a=1[clip][a]", strings.Join(pads, ""), p.repeat),
+		"[clip]split=2[bgsrc][fgsrc]",
 		fmt.Sprintf("[bgsrc]scale=%d:%d:force_original_aspect_ratio=increase,crop=%d:%d,%s,scale=%d:%d,%s[bg]",
 			bw, bh, bw, bh, shortBackgroundBlur, ShortWidth, ShortHeight, shortBackgroundDim),
-		fmt.Sprintf("[fgsrc]scale=%d:%d:force_original_aspect_ratio=decrease[fg]", ShortWidth, ShortHeight),
+		fmt.Sprintf("[fgsrc]scale=%d:%d[fg]", ShortWidth, shortPictureHeight),
 		"[bg][fg]overlay=(W-w)/2:(H-h)/2[base]",
-		"[base][1:v]overlay=0:0,setsar=1,format=yuv420p[v]",
-		fmt.Sprintf("[%s]%s,apad[a]", audio, fitAudio()),
-	}
+		fmt.Sprintf("[base][%d:v]%s[v]", overlayInput, top),
+	)
+	total := p.segment * time.Duration(p.repeat)
 	args = append(args, "-filter_complex", strings.Join(graph, ";"), "-map", "[v]", "-map", "[a]", "-t", seconds(total))
 	args = append(args, encodeArgs()...)
 	return append(args, out)
+}
+
+// overlayChain lays the text overlay over the picture, then the subtitles over everything.
+func (p shortPlan) overlayChain() string {
+	chain := "overlay=0:0"
+	if p.subtitles != nil {
+		chain += "," + p.subtitles.filter()
+	}
+	return chain + ",setsar=1,format=yuv420p"
 }
 
 // renderers caches one slides.Renderer per requested font: finding the font runs fc-match and loading a

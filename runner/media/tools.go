@@ -74,9 +74,11 @@ func encodeArgs() []string {
 }
 
 // fitVideo scales a video stream into w x h keeping its aspect ratio, pads the rest black, and resamples
-// to the output frame rate.
+// to the output frame rate. The frames start at time zero (start_time=0 repeats the first frame when the
+// stream starts a little later, as after a seek between two source frames), so a cut of duration d has
+// exactly FrameCount(d) frames and frame k is at k/OutputFrameRate: the timeline subtitles are timed on.
 func fitVideo(w, h int) string {
-	return fmt.Sprintf("fps=%d,scale=%d:%d:force_original_aspect_ratio=decrease,"+
+	return fmt.Sprintf("fps=%d:start_time=0,scale=%d:%d:force_original_aspect_ratio=decrease,"+
 		"pad=%d:%d:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p", OutputFrameRate, w, h, w, h)
 }
 

@@ -28,7 +28,9 @@ func (r *videoRun) finish(runErr error) (*Result, error) {
 	r.discard(dropped)
 	r.m.Expressions = make([]manifest.Expression, 0, len(kept))
 	for _, it := range kept {
-		r.m.Expressions = append(r.m.Expressions, it.manifestEntry())
+		entry := it.manifestEntry()
+		entry.Subtitles = r.subtitleModes(entry.Files)
+		r.m.Expressions = append(r.m.Expressions, entry)
 	}
 	if r.m.Combined == "" || err != nil {
 		r.removeCombined()
@@ -101,7 +103,7 @@ func (r *videoRun) removeCombined() {
 		return
 	}
 	_ = os.Remove(filepath.Join(r.outDir, r.m.Combined))
-	r.m.Combined = ""
+	r.m.Combined, r.m.CombinedSubtitles = "", ""
 }
 
 // markFinished records that it has every requested output.

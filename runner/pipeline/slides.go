@@ -20,10 +20,10 @@ import (
 	"github.com/langflix/langflix-operator/runner/slides"
 )
 
-// Slide output formats: the API's.
+// Slide output formats: the --format values of the runner contract.
 const (
-	FormatPNG = string(tasksv1.SlideFormatPNG)
-	FormatMP4 = string(tasksv1.SlideFormatMP4)
+	FormatPNG = runnerv1.FormatPNG
+	FormatMP4 = runnerv1.FormatMP4
 )
 
 // A slide's size is bounded like a SlideTask's (the API's constants): below the minimum nothing readable

@@ -152,6 +152,7 @@ func (r *videoRun) stageTranslation() error {
 	}
 	r.m.Inputs.TranslationSubtitles = in
 	aligned := translate.Align(r.cues, target)
+	r.translations = aligned
 	for _, it := range r.items {
 		if i := it.expr.CueIndex; i >= 0 && i < len(aligned) {
 			it.dialogueTranslation = aligned[i]
@@ -171,7 +172,8 @@ func countNonEmpty(s []string) int {
 	return n
 }
 
-// stageClips cuts the context and expression clips of every expression concurrently.
+// stageClips cuts the context and expression clips of every expression concurrently, with their
+// subtitles burned in by the same ffmpeg command.
 func (r *videoRun) stageClips() error {
 	type target struct {
 		it   *item
@@ -190,8 +192,12 @@ func (r *videoRun) stageClips() error {
 			{it.names.contextClip, &it.files.ContextClip, e.ContextStart, e.ContextEnd},
 			{it.names.expressionClip, &it.files.ExpressionClip, max(0, e.Start-ClipPadding), min(r.probe.Duration, e.End+ClipPadding)},
 		} {
+			subs, err := r.subtitleScript(it, c.name, c.start, c.end, 1, r.cfg.SubtitleMode, landscape)
+			if err != nil {
+				return err
+			}
 			dst := filepath.Join(r.outDir, c.name)
-			clips = append(clips, media.Clip{Src: r.videoPath, Dst: dst, Start: c.start, End: c.end})
+			clips = append(clips, media.Clip{Src: r.videoPath, Dst: dst, Start: c.start, End: c.end, Subtitles: subs})
 			targets[dst] = target{it: it, file: c.file, name: c.name}
 		}
 	}
@@ -314,7 +320,7 @@ func (r *videoRun) stageCombined() error {
 	if err := r.cfg.Tools.Concat(r.d.Soft(), inputs, filepath.Join(r.outDir, CombinedVideo)); err != nil {
 		return fmt.Errorf("combine videos: %w", err)
 	}
-	r.m.Combined = CombinedVideo
+	r.m.Combined, r.m.CombinedSubtitles = CombinedVideo, string(r.cfg.SubtitleMode)
 	r.rep.Step(1, "combined "+strconv.Itoa(len(inputs))+" videos")
 	return nil
 }
@@ -322,15 +328,25 @@ func (r *videoRun) stageCombined() error {
 func (r *videoRun) stageShorts() error {
 	return r.forEach(StageShorts, func(ctx context.Context, it *item) (string, error) {
 		dst := filepath.Join(r.outDir, it.names.short)
-		err := r.cfg.Tools.BuildShort(ctx, media.ShortSpec{
+		spec := media.ShortSpec{
 			Clip:        filepath.Join(r.outDir, it.files.ContextClip),
 			Dst:         dst,
 			Expression:  it.expr.Phrase,
 			Translation: it.expr.Translation,
 			FontPath:    r.cfg.FontPath,
 			Repeat:      r.cfg.Repeat,
-		})
-		if err != nil {
+		}
+		if r.cfg.SubtitleMode.Burns() || r.cfg.ShortsSubtitleMode.Burns() {
+			// The context clip has landscape subtitles burned in, or the short gets its own: cut the
+			// short from the film itself, the context clip's range, so the picture is clean.
+			spec.Clip, spec.Start, spec.End = r.videoPath, it.expr.ContextStart, it.expr.ContextEnd
+			subs, err := r.subtitleScript(it, it.names.short, spec.Start, spec.End, r.cfg.Repeat, r.cfg.ShortsSubtitleMode, vertical)
+			if err != nil {
+				return "", err
+			}
+			spec.Subtitles = subs
+		}
+		if err := r.cfg.Tools.BuildShort(ctx, spec); err != nil {
 			return "", err
 		}
 		it.files.Short = it.names.short

@@ -15,6 +15,7 @@ import (
 	"github.com/langflix/langflix-operator/runner/cleanup"
 	"github.com/langflix/langflix-operator/runner/expressions"
 	"github.com/langflix/langflix-operator/runner/failure"
+	"github.com/langflix/langflix-operator/runner/lessonsubs"
 	"github.com/langflix/langflix-operator/runner/manifest"
 	"github.com/langflix/langflix-operator/runner/media"
 	"github.com/langflix/langflix-operator/runner/progress"
@@ -51,8 +52,13 @@ type VideoConfig struct {
 	EducationalVideo, Shorts, Slides, Combined bool
 	// Repeat is how often the expression clip is repeated in educational videos and shorts.
 	Repeat int
-	// FontPath is a font that can draw Korean, already checked (slides.FindFont).
+	// FontPath is a font that can draw Korean, already checked (slides.FindFont); "" means FindFont's
+	// search when a slide or subtitles need it.
 	FontPath string
+	// SubtitleMode is what the clips, and with them the lesson videos, get burned in; ShortsSubtitleMode
+	// the same for shorts, laid out for the vertical frame. "" means lessonsubs.Dual, like the command
+	// line and the API.
+	SubtitleMode, ShortsSubtitleMode lessonsubs.Mode
 
 	Tools   media.Tools
 	Version string
@@ -194,8 +200,12 @@ type videoRun struct {
 	videoPath string
 	probe     *media.ProbeInfo
 	cues      []subtitles.Cue
-	subDigest string
-	items     []*item
+	// translations holds each cue's translation (translate.Align), nil without translation subtitles.
+	translations []string
+	subDigest    string
+	items        []*item
+	// fonts is the font libass draws subtitles with; zero when no subtitles are burned.
+	fonts lessonsubs.Fonts
 }
 
 // item is one expression on its way through the stages.
@@ -245,6 +255,9 @@ func (r *videoRun) prepare() error {
 	if r.cfg.Repeat < 1 {
 		return failure.Invalid("--%s must be at least 1, got %d", runnerv1.FlagRepeat, r.cfg.Repeat)
 	}
+	if err := r.prepareSubtitles(); err != nil {
+		return err
+	}
 	if r.cfg.Slides || r.cfg.EducationalVideo {
 		renderer, err := slides.NewRenderer(r.cfg.FontPath)
 		if err != nil {
@@ -288,6 +301,10 @@ func (r *videoRun) options() manifest.Options {
 		Combined:         r.cfg.Combined,
 		Repeat:           r.cfg.Repeat,
 		Font:             r.cfg.FontPath,
+		Subtitles:        string(r.cfg.SubtitleMode),
+	}
+	if r.cfg.Shorts {
+		o.ShortsSubtitles = string(r.cfg.ShortsSubtitleMode)
 	}
 	if r.cfg.SoftTimeLimit > 0 {
 		o.SoftTimeLimit = r.cfg.SoftTimeLimit.String()

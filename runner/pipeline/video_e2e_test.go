@@ -67,7 +67,8 @@ func TestVideoEndToEnd(t *testing.T) {
 		}
 		o := m.Options
 		if o.Language != "en" || o.TargetLanguage != "ko" || o.MaxExpressions != 5 || o.Level != "mixed" ||
-			o.Extractor != "dictionary" || !o.EducationalVideo || !o.Shorts || !o.Slides || !o.Combined || o.Repeat != 3 || o.Font == "" {
+			o.Extractor != "dictionary" || !o.EducationalVideo || !o.Shorts || !o.Slides || !o.Combined || o.Repeat != 3 || o.Font == "" ||
+			o.Subtitles != "dual" || o.ShortsSubtitles != "dual" {
 			t.Errorf("options %+v", o)
 		}
 		var stages []string
@@ -140,6 +141,10 @@ func TestVideoEndToEnd(t *testing.T) {
 			if e.Files != wantFiles {
 				t.Errorf("%q files %+v, want %+v", want.phrase, e.Files, wantFiles)
 			}
+			wantModes := manifest.SubtitleModes{ContextClip: "dual", ExpressionClip: "dual", Video: "dual", Short: "dual"}
+			if e.Subtitles == nil || *e.Subtitles != wantModes {
+				t.Errorf("%q subtitle modes %+v, want %+v", want.phrase, e.Subtitles, wantModes)
+			}
 		}
 	})
 
@@ -171,8 +176,8 @@ func TestVideoEndToEnd(t *testing.T) {
 				t.Errorf("%s is %v, shorter than context %v + 3 x expression %v", e.Files.Video, got, ctx, expr)
 			}
 		}
-		if m.Combined != "videos/combined.mp4" {
-			t.Fatalf("combined %q", m.Combined)
+		if m.Combined != "videos/combined.mp4" || m.CombinedSubtitles != "dual" {
+			t.Fatalf("combined %q with subtitles %q", m.Combined, m.CombinedSubtitles)
 		}
 		combined := filepath.Join(out, m.Combined)
 		assertLessonLayout(t, combined, 1280, 720)

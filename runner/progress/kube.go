@@ -10,6 +10,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/utils/ptr"
 
 	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
@@ -183,9 +184,9 @@ func (k *kubeSink) flush() {
 func taskProgress(s Snapshot) tasksv1.TaskProgress {
 	at := metav1.NewTime(s.Time)
 	return tasksv1.TaskProgress{
-		Current:    int64(s.Current),
-		Total:      int64(s.Total),
-		Percent:    int32(s.Percent),
+		Current:    ptr.To(int64(s.Current)),
+		Total:      ptr.To(int64(s.Total)),
+		Percent:    ptr.To(int32(s.Percent)),
 		Stage:      truncate(s.Stage, maxStageBytes),
 		Message:    truncate(redact.Text(s.Message), maxMessageBytes),
 		UpdateTime: &at,

@@ -82,7 +82,7 @@ var _ = Describe("the Kubernetes progress sink", func() {
 			g.Expect(got.Status.Progress).NotTo(BeNil())
 			g.Expect(got.Status.Progress.Stage).To(Equal("clips"))
 			g.Expect(got.Status.Progress.Message).To(Equal("cut clip 2 of 4"))
-			g.Expect(got.Status.Progress.Percent).To(BeEquivalentTo(50))
+			g.Expect(got.Status.Progress.Percent).To(HaveValue(BeEquivalentTo(50)))
 		}).WithTimeout(testutil.Timeout).WithPolling(testutil.Interval).Should(Succeed())
 
 		// The operator writes its part again; the runner's progress must survive it.
@@ -94,7 +94,7 @@ var _ = Describe("the Kubernetes progress sink", func() {
 		Expect(k8sClient.Get(ctx, client.ObjectKeyFromObject(task), &got)).To(Succeed())
 		Expect(got.Status.Phase).To(Equal(tasksv1.TaskSucceeded))
 		Expect(got.Status.Progress).NotTo(BeNil())
-		Expect(got.Status.Progress.Percent).To(BeEquivalentTo(100), "Done flushes the final progress")
+		Expect(got.Status.Progress.Percent).To(HaveValue(BeEquivalentTo(100)), "Done flushes the final progress")
 		Expect(got.Status.Progress.UpdateTime).NotTo(BeNil())
 		Expect(writeErrors).To(BeEmpty())
 

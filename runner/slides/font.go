@@ -96,6 +96,21 @@ func checkCJKFont(path string) error {
 	return nil
 }
 
+// FontFamily is the family name of the face the slides draw with from the font at path (the KR face of a
+// CJK collection): other renderers, libass among them, find that face by this name.
+func FontFamily(path string) (string, error) {
+	f, err := loadFace(path)
+	if err != nil {
+		return "", err
+	}
+	var buf sfnt.Buffer
+	name, err := f.Name(&buf, sfnt.NameIDFamily)
+	if err != nil || strings.TrimSpace(name) == "" {
+		return "", failure.Invalid("font %s has no family name: %v", path, err)
+	}
+	return name, nil
+}
+
 // loadFace reads a font file and returns its Korean-capable face.
 func loadFace(path string) (*opentype.Font, error) {
 	data, err := os.ReadFile(path)

@@ -142,3 +142,25 @@ func TestIsKoreanFamily(t *testing.T) {
 		}
 	}
 }
+
+func TestFontFamilyNamesTheFaceTheSlidesUse(t *testing.T) {
+	path, err := FindFont("")
+	if err != nil {
+		t.Skipf("no CJK font: %v", err)
+	}
+	family, err := FontFamily(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRenderer(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf sfnt.Buffer
+	if want, _ := r.regular.Name(&buf, sfnt.NameIDFamily); family != want {
+		t.Fatalf("FontFamily(%s) = %q, the renderer draws with %q", path, family, want)
+	}
+	if _, err := FontFamily(latinOnlyFont(t)); !failure.IsInvalid(err) {
+		t.Fatalf("FontFamily(Latin-only font) = %v, want InvalidInput", err)
+	}
+}

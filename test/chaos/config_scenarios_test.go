@@ -84,7 +84,7 @@ func scenarioInvalidManifests(ctx context.Context, t *testing.T, e *env, _ *oper
 		r.expect(false, "quota: %v", err)
 	}
 	waitQuotaCalculated(ctx, e, quota)
-	quotaTask := fakeTask(quotaNS, "under-quota", 2, 0, "5s")
+	quotaTask := fakeTask(quotaNS, "under-quota", 2, 0, 5)
 	if err := e.c.Create(ctx, quotaTask); err != nil {
 		r.expect(false, "create the task under quota: %v", err)
 	}
@@ -131,7 +131,7 @@ func scenarioInvalidManifests(ctx context.Context, t *testing.T, e *env, _ *oper
 // Scenario 6: pods that cannot start. Each says why in its status within a minute (the kubelet's waiting
 // reason, the scheduler's message, the Job controller's FailedCreate); a missing PVC, Secret or
 // ServiceAccount fails the task after the operator's grace (30s here, 2m by default) instead of waiting out
-// the hard limit; an unschedulable pod fails its attempt at timeLimits.start.
+// the hard limit; an unschedulable pod fails its attempt at spec.timeLimits.startSeconds.
 func scenarioPodsThatCannotStart(ctx context.Context, t *testing.T, e *env, _ *operator) result {
 	r := result{name: "6 pods that cannot start"}
 	ns, _, _ := scenarioSetup(ctx, t, e, "nostart")
@@ -149,7 +149,7 @@ func scenarioPodsThatCannotStart(ctx context.Context, t *testing.T, e *env, _ *o
 		{vt("missing-secret").LLM("https://127.0.0.1:1/v1", "m").APIKeySecret("no-such-secret", "api-key").Obj(),
 			"CreateContainerConfigError", tasksv1.ReasonPodConfigurationError, true, "no-such-secret"},
 		{vt("missing-sa").ServiceAccount("no-such-runner").Obj(), tasksv1.ReasonFailedCreate, tasksv1.ReasonPodConfigurationError, true, "no-such-runner"},
-		{vt("unschedulable").StartLimit("45s").Resources(corev1.ResourceRequirements{
+		{vt("unschedulable").StartLimit(45).Resources(corev1.ResourceRequirements{
 			Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("1000")}}).Obj(),
 			tasksv1.ReasonUnschedulable, tasksv1.ReasonBackoffLimitExceeded, false, "Insufficient cpu"},
 	}

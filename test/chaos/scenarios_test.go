@@ -53,7 +53,7 @@ func scenarioOperatorKills(ctx context.Context, t *testing.T, e *env, op *operat
 	n, real, kills := scale(200, 20), scale(4, 1), scale(10, 1)
 	var tasks []client.Object
 	for i := range n {
-		tasks = append(tasks, fakeTask(ns, taskName("fake", i), randomSeconds(2, 8), 3, "5s"))
+		tasks = append(tasks, fakeTask(ns, taskName("fake", i), randomSeconds(2, 8), 3, 5))
 	}
 	for i := range real {
 		tasks = append(tasks, realSlideTask(ns, taskName("real", i)))
@@ -102,7 +102,7 @@ func scenarioDisruptions(ctx context.Context, t *testing.T, e *env, _ *operator)
 	n, real := scale(200, 20), scale(4, 1)
 	var tasks []client.Object
 	for i := range n {
-		tasks = append(tasks, fakeTask(ns, taskName("fake", i), randomSeconds(8, 16), 3, "5s"))
+		tasks = append(tasks, fakeTask(ns, taskName("fake", i), randomSeconds(8, 16), 3, 5))
 	}
 	for i := range real {
 		tasks = append(tasks, realSlideTask(ns, taskName("real", i)))
@@ -205,7 +205,7 @@ func scenarioJobDeletes(ctx context.Context, t *testing.T, e *env, _ *operator) 
 	const backoff = 10 * time.Second
 	var tasks []client.Object
 	for i := range n {
-		task := fakeTask(ns, taskName("fake", i), randomSeconds(10, 20), 3, backoff.String())
+		task := fakeTask(ns, taskName("fake", i), randomSeconds(10, 20), 3, int32(backoff/time.Second))
 		if i < failFirst {
 			task.GetAnnotations()[annFailAttempts] = "1"
 			task.GetAnnotations()[annRunSeconds] = "2"
@@ -335,7 +335,7 @@ func scenarioAPIServerRestart(ctx context.Context, t *testing.T, e *env, op *ope
 	n := scale(40, 10)
 	var tasks []client.Object
 	for i := range n {
-		tasks = append(tasks, fakeTask(ns, taskName("fake", i), randomSeconds(5, 15), 3, "5s"))
+		tasks = append(tasks, fakeTask(ns, taskName("fake", i), randomSeconds(5, 15), 3, 5))
 	}
 	createAll(ctx, t, e, tasks)
 	pid, alive := op.Alive()

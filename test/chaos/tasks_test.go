@@ -27,15 +27,15 @@ const (
 
 // fakeTask is a VideoTask the fake runner works on for runSeconds. Its start limit is long: on this small
 // machine a pod may queue for minutes behind the others, which is load, not a fault.
-func fakeTask(namespace, name string, runSeconds float64, retries int32, backoff string) client.Object {
-	task := testutil.MakeVideoTask(name, namespace).PVC(claim).Retries(retries).Backoff(backoff, "5m").StartLimit("30m").Obj()
+func fakeTask(namespace, name string, runSeconds float64, retries, backoffSeconds int32) client.Object {
+	task := testutil.MakeVideoTask(name, namespace).PVC(claim).Retries(retries).Backoff(backoffSeconds, 300).StartLimit(1800).Obj()
 	task.Annotations = map[string]string{annRunSeconds: strconv.FormatFloat(runSeconds, 'f', 1, 64)}
 	return task
 }
 
 // realSlideTask is a SlideTask the real runner renders (one PNG slide with ffmpeg).
 func realSlideTask(namespace, name string) client.Object {
-	task := testutil.MakeSlideTask(name, namespace).PVC(claim).Retries(3).Backoff("5s", "5m").StartLimit("30m").Obj()
+	task := testutil.MakeSlideTask(name, namespace).PVC(claim).Retries(3).Backoff(5, 300).StartLimit(1800).Obj()
 	task.Annotations = map[string]string{annRunner: "real"}
 	return task
 }

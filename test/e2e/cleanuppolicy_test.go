@@ -45,11 +45,11 @@ func cleanupPolicySpecs() {
 
 		st := policy.Status
 		GinkgoWriter.Printf("lastRun: %+v\n", *st.LastRun)
-		Expect(st.LastRun.Succeeded).To(BeTrue(), st.LastRun.Message)
-		Expect(st.LastRun.FilesDeleted).To(Equal(int64(len(old))))
-		Expect(st.LastRun.BytesFreed).To(Equal(oldBytes))
-		Expect(st.LastRun.Errors).To(BeZero())
-		Expect(st.LastRun.DryRun).To(BeFalse())
+		Expect(st.LastRun.Outcome).To(Equal(tasksv1.CleanupSucceeded), st.LastRun.Message)
+		Expect(st.LastRun.FilesDeleted).To(HaveValue(Equal(int64(len(old)))))
+		Expect(st.LastRun.BytesFreed).To(HaveValue(Equal(oldBytes)))
+		Expect(st.LastRun.Errors).To(HaveValue(BeZero()))
+		Expect(st.LastRun.Mode).To(Equal(tasksv1.CleanupDelete))
 		Expect(st.LastRun.JobName).To(HavePrefix(st.CronJobName + "-"))
 		Expect(st.LastScheduleTime).NotTo(BeNil())
 		Expect(meta.IsStatusConditionTrue(st.Conditions, tasksv1.ConditionReady)).To(BeTrue())

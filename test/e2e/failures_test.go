@@ -20,7 +20,7 @@ func failureSpecs() {
 		// Retries are allowed and quick, so only the InvalidInput classification can stop them.
 		task := testutil.MakeVideoTask("not-a-video", ns).
 			Video(notAVideo).Subtitles(lessonSubtitles).MaxCount(2).
-			Retries(3).Backoff("1s", "2s").Obj()
+			Retries(3).Backoff(1, 2).Obj()
 		Expect(k8s.Create(ctx, task)).To(Succeed())
 
 		st := waitUntilFinished(ctx, task, apiTimeout)
@@ -33,14 +33,14 @@ func failureSpecs() {
 	It("keeps the partial results of a task that reaches its soft time limit: Failed with SoftTimeLimitExceeded", func(ctx SpecContext) {
 		task := testutil.MakeVideoTask("soft-limit", ns).
 			Video(longVideo).Subtitles(lessonSubtitles).MaxCount(3).
-			SoftHard("1s", "5m").Retries(3).Backoff("1s", "2s").Obj()
+			TimeLimits(1, 300).Retries(3).Backoff(1, 2).Obj()
 		Expect(k8s.Create(ctx, task)).To(Succeed())
 
 		st := waitUntilFinished(ctx, task, apiTimeout)
 		Expect(st.Phase).To(Equal(tasksv1.TaskFailed), describe(st))
 		Expect(st.Reason).To(Equal(tasksv1.ReasonSoftTimeLimitExceeded), describe(st))
 		Expect(st.Result).NotTo(BeNil(), "the runner reports what it kept")
-		Expect(st.Result.Partial).To(BeTrue())
+		Expect(st.Result.Completeness).To(Equal(tasksv1.ResultPartial))
 		m, err := manifest.Read(filepath.Join(mediaDir, st.Result.Manifest))
 		Expect(err).NotTo(HaveOccurred(), "a partial run still writes its manifest")
 		Expect(m.Status).To(Equal(manifest.Partial))
@@ -50,13 +50,13 @@ func failureSpecs() {
 
 	It("stops a task at its hard time limit: Failed with HardTimeLimitExceeded, and its processes are gone", func(ctx SpecContext) {
 		// Both limits count from the runner's own start, and the runner enforces both: the soft one stops new
-		// work and keeps what is finished, the hard one stops the run at once (exit 4). A soft limit a
-		// millisecond under the hard one satisfies the API's soft < hard rule and still leaves the hard limit
-		// to end the attempt: no graceful stop (stopping ffmpeg, writing the manifest) takes under 1ms. The Job's activeDeadlineSeconds (start + hard)
-		// is only the backstop. The long video keeps the runner busy far beyond both.
+		// work and keeps what is finished, the hard one stops the run at once (exit 4). A soft limit equal to
+		// the hard one turns the graceful stop off (the runner gets no soft limit), so the hard limit ends the
+		// attempt; the Job's activeDeadlineSeconds (start + hard) is only the backstop. The long video keeps
+		// the runner busy far beyond both.
 		task := testutil.MakeVideoTask("over-time", ns).
 			Video(longVideo).Subtitles(lessonSubtitles).MaxCount(3).
-			SoftHard("9999ms", "10s").Retries(3).Backoff("1s", "2s").Obj()
+			TimeLimits(10, 10).Retries(3).Backoff(1, 2).Obj()
 		Expect(k8s.Create(ctx, task)).To(Succeed())
 
 		pod, procs := runningProcesses(ctx, task)
@@ -71,8 +71,7 @@ func failureSpecs() {
 	})
 }
 
-// logStartDelay records how long after its Job's start the runner process started: the head start of the
-// hard limit over the soft one. The runner is the oldest langflix-runner process of the pod (a forked child
+// logStartDelay records how long after its Job's start the runner process started. The runner is the oldest langflix-runner process of the pod (a forked child
 // carries the same name until it executes ffmpeg).
 func logStartDelay(ctx context.Context, task tasksv1.Task, procs []hostProcess) {
 	jobs := jobsOf(ctx, Default, task)

@@ -28,10 +28,10 @@ func kubectlSpecs() {
 		for _, t := range tasks.Items {
 			st := t.Status
 			percent, stage := "<none>", "<none>"
-			// kubectl prints <none> for an absent field; percent and stage are omitted when zero or empty.
+			// kubectl prints <none> for an absent field; stage is omitted when empty, percent only when unset.
 			if p := st.Progress; p != nil {
-				if p.Percent != 0 {
-					percent = strconv.Itoa(int(p.Percent))
+				if p.Percent != nil {
+					percent = strconv.Itoa(int(*p.Percent))
 				}
 				if p.Stage != "" {
 					stage = p.Stage

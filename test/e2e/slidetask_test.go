@@ -37,7 +37,7 @@ func slideTaskSpecs() {
 		st := waitUntilFinished(ctx, task, taskTimeout)
 		Expect(st.Phase).To(Equal(tasksv1.TaskSucceeded), describe(st))
 		Expect(st.Result).NotTo(BeNil())
-		Expect(st.Result.Outputs).To(HaveKeyWithValue("slides", int32(2)))
+		Expect(st.Result.Outputs).To(ContainElement(tasksv1.OutputCount{Kind: tasksv1.OutputSlides, Count: 2}))
 
 		m, err := manifest.Read(filepath.Join(mediaDir, st.Result.Manifest))
 		Expect(err).NotTo(HaveOccurred())

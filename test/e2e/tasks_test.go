@@ -13,6 +13,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
@@ -146,7 +147,7 @@ func (pw *progressWatch) record(p *tasksv1.TaskProgress) {
 	if p == nil {
 		return
 	}
-	point := progressPoint{Stage: p.Stage, Percent: p.Percent}
+	point := progressPoint{Stage: p.Stage, Percent: ptr.Deref(p.Percent, 0)}
 	pw.mu.Lock()
 	defer pw.mu.Unlock()
 	if !pw.seen[point] {

@@ -26,7 +26,7 @@ func videoTaskSpecs() {
 		progress := watchProgress(ctx, ns, name)
 		task := testutil.MakeVideoTask(name, ns).
 			Video(lessonVideo).Subtitles(lessonSubtitles).TranslationSubtitles(lessonKorean).
-			MaxCount(2).Shorts(false).Output(output).Obj()
+			MaxCount(2).Shorts(tasksv1.ShortsNone).Output(output).Obj()
 		Expect(k8s.Create(ctx, task)).To(Succeed())
 
 		st := waitUntilFinished(ctx, task, taskTimeout)
@@ -37,10 +37,10 @@ func videoTaskSpecs() {
 		Expect(len(points)).To(BeNumerically(">=", 3), "distinct (stage, percent) values while it ran: %v", points)
 
 		Expect(st.Result).NotTo(BeNil())
-		Expect(st.Result.Expressions).To(Equal(int32(2)))
-		Expect(st.Result.Partial).To(BeFalse())
+		Expect(st.Result.Expressions).To(HaveValue(Equal(int32(2))))
+		Expect(st.Result.Completeness).To(Equal(tasksv1.ResultComplete))
 		Expect(st.Result.Manifest).To(Equal(output + "/manifest.json"))
-		Expect(st.Result.Outputs).To(HaveKeyWithValue("videos", int32(2)))
+		Expect(st.Result.Outputs).To(ContainElement(tasksv1.OutputCount{Kind: tasksv1.OutputVideos, Count: 2}))
 
 		m, err := manifest.Read(filepath.Join(mediaDir, st.Result.Manifest))
 		Expect(err).NotTo(HaveOccurred())

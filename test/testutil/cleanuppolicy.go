@@ -21,8 +21,13 @@ func MakeCleanupPolicy(name, namespace string) *CleanupPolicyWrapper {
 	}}
 }
 
-// Obj returns a deep copy of the CleanupPolicy built so far, so the wrapper can be reused.
-func (w *CleanupPolicyWrapper) Obj() *tasksv1alpha1.CleanupPolicy { return w.DeepCopy() }
+// Obj returns a deep copy of the CleanupPolicy built so far, with the CRD schema's defaults filled in as
+// the API server would store it (Default), so the wrapper can be reused.
+func (w *CleanupPolicyWrapper) Obj() *tasksv1alpha1.CleanupPolicy {
+	obj := w.DeepCopy()
+	Default(obj)
+	return obj
+}
 
 // Label sets a label.
 func (w *CleanupPolicyWrapper) Label(key, value string) *CleanupPolicyWrapper {
@@ -72,15 +77,15 @@ func (w *CleanupPolicyWrapper) Exclude(globs ...string) *CleanupPolicyWrapper {
 	return w
 }
 
-// DryRun sets spec.dryRun.
-func (w *CleanupPolicyWrapper) DryRun(on bool) *CleanupPolicyWrapper {
-	w.Spec.DryRun = on
+// Mode sets spec.mode: Delete, or DryRun.
+func (w *CleanupPolicyWrapper) Mode(m tasksv1alpha1.CleanupMode) *CleanupPolicyWrapper {
+	w.Spec.Mode = m
 	return w
 }
 
 // Suspend sets spec.suspend.
 func (w *CleanupPolicyWrapper) Suspend(on bool) *CleanupPolicyWrapper {
-	w.Spec.Suspend = on
+	w.Spec.Suspend = ptr.To(on)
 	return w
 }
 

@@ -21,8 +21,8 @@ func BreakTheIce() tasksv1alpha1.SlideContent {
 // SlideTaskWrapper builds a SlideTask step by step; Obj returns the result.
 type SlideTaskWrapper struct{ tasksv1alpha1.SlideTask }
 
-// MakeSlideTask starts from a valid SlideTask: one slide (BreakTheIce) on the "media" claim with the default
-// time limits and backoff.
+// MakeSlideTask starts from a valid SlideTask: one slide (BreakTheIce) on the "media" claim; every other
+// field is left to the CRD defaults.
 func MakeSlideTask(name, namespace string) *SlideTaskWrapper {
 	content := BreakTheIce()
 	return &SlideTaskWrapper{tasksv1alpha1.SlideTask{
@@ -35,8 +35,14 @@ func MakeSlideTask(name, namespace string) *SlideTaskWrapper {
 	}}
 }
 
-// Obj returns a deep copy of the SlideTask built so far, so the wrapper can be reused.
-func (w *SlideTaskWrapper) Obj() *tasksv1alpha1.SlideTask { return w.DeepCopy() }
+// Obj returns a deep copy of the SlideTask built so far, with the CRD schema's defaults filled in as the API
+// server would store it (Default), so the wrapper can be reused and code that never meets an API server
+// sees what it would read from one.
+func (w *SlideTaskWrapper) Obj() *tasksv1alpha1.SlideTask {
+	obj := w.DeepCopy()
+	Default(obj)
+	return obj
+}
 
 // Label sets a label.
 func (w *SlideTaskWrapper) Label(key, value string) *SlideTaskWrapper {
@@ -78,8 +84,8 @@ func (w *SlideTaskWrapper) DurationSeconds(s int32) *SlideTaskWrapper {
 }
 
 // Audio sets spec.audio.
-func (w *SlideTaskWrapper) Audio(on bool) *SlideTaskWrapper {
-	w.Spec.Audio = on
+func (w *SlideTaskWrapper) Audio(a tasksv1alpha1.SlideAudio) *SlideTaskWrapper {
+	w.Spec.Audio = a
 	return w
 }
 
@@ -98,16 +104,15 @@ func (w *SlideTaskWrapper) Storage(vs corev1.VolumeSource) *SlideTaskWrapper {
 	return w
 }
 
-// SoftHard sets the soft and hard time limits, e.g. SoftHard("25m", "30m"). A typed client drops a zero
-// duration, so "0s" ends up as the default; send a zero with WithField.
-func (w *SlideTaskWrapper) SoftHard(soft, hard string) *SlideTaskWrapper {
-	setSoftHard(&w.Spec.TaskTemplate, soft, hard)
+// TimeLimits sets spec.timeLimits.softSeconds and hardSeconds.
+func (w *SlideTaskWrapper) TimeLimits(softSeconds, hardSeconds int32) *SlideTaskWrapper {
+	setTimeLimits(&w.Spec.TaskTemplate, softSeconds, hardSeconds)
 	return w
 }
 
-// StartLimit sets spec.timeLimits.start: how long an attempt may wait for its runner to run.
-func (w *SlideTaskWrapper) StartLimit(start string) *SlideTaskWrapper {
-	setStart(&w.Spec.TaskTemplate, start)
+// StartLimit sets spec.timeLimits.startSeconds: how long an attempt may wait for its runner to run.
+func (w *SlideTaskWrapper) StartLimit(startSeconds int32) *SlideTaskWrapper {
+	setStart(&w.Spec.TaskTemplate, startSeconds)
 	return w
 }
 
@@ -117,9 +122,9 @@ func (w *SlideTaskWrapper) Retries(n int32) *SlideTaskWrapper {
 	return w
 }
 
-// Backoff sets spec.retry.backoffBase and backoffCap, e.g. Backoff("60s", "10m").
-func (w *SlideTaskWrapper) Backoff(base, backoffCap string) *SlideTaskWrapper {
-	setBackoff(&w.Spec.TaskTemplate, base, backoffCap)
+// Backoff sets spec.retry.backoffBaseSeconds and backoffCapSeconds.
+func (w *SlideTaskWrapper) Backoff(baseSeconds, capSeconds int32) *SlideTaskWrapper {
+	setBackoff(&w.Spec.TaskTemplate, baseSeconds, capSeconds)
 	return w
 }
 

@@ -3,7 +3,6 @@ package testutil
 import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 
 	tasksv1alpha1 "github.com/langflix/langflix-operator/api/v1alpha1"
 )
@@ -12,7 +11,7 @@ import (
 type VideoTaskWrapper struct{ tasksv1alpha1.VideoTask }
 
 // MakeVideoTask starts from a valid VideoTask: video input/episode.mkv with input/episode.srt on the "media"
-// claim, and the default time limits and backoff (see validTemplate for why those are spelled out).
+// claim; every other field is left to the CRD defaults.
 func MakeVideoTask(name, namespace string) *VideoTaskWrapper {
 	return &VideoTaskWrapper{tasksv1alpha1.VideoTask{
 		TypeMeta:   metav1.TypeMeta{APIVersion: tasksv1alpha1.GroupVersion.String(), Kind: tasksv1alpha1.KindVideoTask},
@@ -27,8 +26,14 @@ func MakeVideoTask(name, namespace string) *VideoTaskWrapper {
 	}}
 }
 
-// Obj returns a deep copy of the VideoTask built so far, so the wrapper can be reused.
-func (w *VideoTaskWrapper) Obj() *tasksv1alpha1.VideoTask { return w.DeepCopy() }
+// Obj returns a deep copy of the VideoTask built so far, with the CRD schema's defaults filled in as the API
+// server would store it (Default), so the wrapper can be reused and code that never meets an API server
+// sees what it would read from one.
+func (w *VideoTaskWrapper) Obj() *tasksv1alpha1.VideoTask {
+	obj := w.DeepCopy()
+	Default(obj)
+	return obj
+}
 
 // Label sets a label.
 func (w *VideoTaskWrapper) Label(key, value string) *VideoTaskWrapper {
@@ -59,13 +64,13 @@ func (w *VideoTaskWrapper) TranslationSubtitles(p string) *VideoTaskWrapper {
 
 // Language sets spec.source.language, the spoken language.
 func (w *VideoTaskWrapper) Language(lang string) *VideoTaskWrapper {
-	w.Spec.Source.Language = lang
+	w.Spec.Source.Language = tasksv1alpha1.LanguageCode(lang)
 	return w
 }
 
 // TargetLanguage sets spec.targetLanguage, the learner's language.
 func (w *VideoTaskWrapper) TargetLanguage(lang string) *VideoTaskWrapper {
-	w.Spec.TargetLanguage = lang
+	w.Spec.TargetLanguage = tasksv1alpha1.LanguageCode(lang)
 	return w
 }
 
@@ -125,26 +130,26 @@ func (w *VideoTaskWrapper) APIKeySecret(name, key string) *VideoTaskWrapper {
 }
 
 // EducationalVideo sets spec.render.educationalVideo.
-func (w *VideoTaskWrapper) EducationalVideo(on bool) *VideoTaskWrapper {
-	w.Spec.Render.EducationalVideo = ptr.To(on)
-	return w
-}
-
-// CombinedVideo sets spec.render.combinedVideo.
-func (w *VideoTaskWrapper) CombinedVideo(on bool) *VideoTaskWrapper {
-	w.Spec.Render.CombinedVideo = ptr.To(on)
+func (w *VideoTaskWrapper) EducationalVideo(m tasksv1alpha1.EducationalVideoMode) *VideoTaskWrapper {
+	w.Spec.Render.EducationalVideo = m
 	return w
 }
 
 // Shorts sets spec.render.shorts.
-func (w *VideoTaskWrapper) Shorts(on bool) *VideoTaskWrapper {
-	w.Spec.Render.Shorts = ptr.To(on)
+func (w *VideoTaskWrapper) Shorts(f tasksv1alpha1.ShortsFormat) *VideoTaskWrapper {
+	w.Spec.Render.Shorts = f
 	return w
 }
 
-// KeepSlides sets spec.render.slides (keep the PNG slides).
-func (w *VideoTaskWrapper) KeepSlides(on bool) *VideoTaskWrapper {
-	w.Spec.Render.Slides = ptr.To(on)
+// SlideImages sets spec.render.slides, the slide files kept among the outputs.
+func (w *VideoTaskWrapper) SlideImages(i tasksv1alpha1.SlideImages) *VideoTaskWrapper {
+	w.Spec.Render.Slides = i
+	return w
+}
+
+// SubtitleModes sets spec.render.subtitles and spec.render.shortsSubtitles; "" leaves a field unset.
+func (w *VideoTaskWrapper) SubtitleModes(clips, shorts tasksv1alpha1.SubtitleMode) *VideoTaskWrapper {
+	w.Spec.Render.Subtitles, w.Spec.Render.ShortsSubtitles = clips, shorts
 	return w
 }
 
@@ -154,16 +159,15 @@ func (w *VideoTaskWrapper) RepeatCount(n int32) *VideoTaskWrapper {
 	return w
 }
 
-// SoftHard sets the soft and hard time limits, e.g. SoftHard("25m", "30m"). A typed client drops a zero
-// duration, so "0s" ends up as the default; send a zero with WithField.
-func (w *VideoTaskWrapper) SoftHard(soft, hard string) *VideoTaskWrapper {
-	setSoftHard(&w.Spec.TaskTemplate, soft, hard)
+// TimeLimits sets spec.timeLimits.softSeconds and hardSeconds.
+func (w *VideoTaskWrapper) TimeLimits(softSeconds, hardSeconds int32) *VideoTaskWrapper {
+	setTimeLimits(&w.Spec.TaskTemplate, softSeconds, hardSeconds)
 	return w
 }
 
-// StartLimit sets spec.timeLimits.start: how long an attempt may wait for its runner to run.
-func (w *VideoTaskWrapper) StartLimit(start string) *VideoTaskWrapper {
-	setStart(&w.Spec.TaskTemplate, start)
+// StartLimit sets spec.timeLimits.startSeconds: how long an attempt may wait for its runner to run.
+func (w *VideoTaskWrapper) StartLimit(startSeconds int32) *VideoTaskWrapper {
+	setStart(&w.Spec.TaskTemplate, startSeconds)
 	return w
 }
 
@@ -173,9 +177,9 @@ func (w *VideoTaskWrapper) Retries(n int32) *VideoTaskWrapper {
 	return w
 }
 
-// Backoff sets spec.retry.backoffBase and backoffCap, e.g. Backoff("60s", "10m").
-func (w *VideoTaskWrapper) Backoff(base, backoffCap string) *VideoTaskWrapper {
-	setBackoff(&w.Spec.TaskTemplate, base, backoffCap)
+// Backoff sets spec.retry.backoffBaseSeconds and backoffCapSeconds.
+func (w *VideoTaskWrapper) Backoff(baseSeconds, capSeconds int32) *VideoTaskWrapper {
+	setBackoff(&w.Spec.TaskTemplate, baseSeconds, capSeconds)
 	return w
 }
 

@@ -89,15 +89,22 @@ var _ = Describe("What the API admits, the runner accepts", func() {
 		Entry("level beginner", vt().Level(tasksv1alpha1.LevelBeginner).Obj(), "", ""),
 		Entry("level intermediate", vt().Level(tasksv1alpha1.LevelIntermediate).Obj(), "", ""),
 		Entry("level advanced", vt().Level(tasksv1alpha1.LevelAdvanced).Obj(), "", ""),
-		Entry("repeat 1 and every output off", vt().RepeatCount(1).EducationalVideo(false).KeepSlides(false).Obj(), "", ""),
-		Entry("repeat 10 and every output on", vt().RepeatCount(10).CombinedVideo(true).Shorts(true).Obj(), "", ""),
+		Entry("repeat 1 and every output off", vt().RepeatCount(1).EducationalVideo(tasksv1alpha1.EducationalVideoNone).
+			SlideImages(tasksv1alpha1.SlideImagesNone).Obj(), "", ""),
+		Entry("repeat 10 and every output on", vt().RepeatCount(10).EducationalVideo(tasksv1alpha1.EducationalVideoPerExpressionAndCombined).
+			Shorts(tasksv1alpha1.ShortsVertical).Obj(), "", ""),
+		Entry("subtitles Original, shorts None", vt().Shorts(tasksv1alpha1.ShortsVertical).
+			SubtitleModes(tasksv1alpha1.SubtitleOriginal, tasksv1alpha1.SubtitleNone).Obj(), "", ""),
+		Entry("subtitles None, shorts Original", vt().Shorts(tasksv1alpha1.ShortsVertical).
+			SubtitleModes(tasksv1alpha1.SubtitleNone, tasksv1alpha1.SubtitleOriginal).Obj(), "", ""),
+		Entry("subtitles Dual given explicitly", vt().SubtitleModes(tasksv1alpha1.SubtitleDual, tasksv1alpha1.SubtitleDual).Obj(), "", ""),
 		Entry("unicode, '=' and spaces in include phrases and paths",
 			vt().Include("어색한 분위기를 깨다", "a = b", " spaced ", "--looks-like-a-flag").Video("in put/ep=1.mkv").Obj(), "", ""),
 		Entry("Dictionary with ko-KR", vt().TargetLanguage("ko-KR").Obj(), "", ""),
 		Entry("LLM with Japanese", vt().Extractor(tasksv1alpha1.ExtractorLLM).LLM("http://127.0.0.1:8080/v1", "qwen2.5").
 			TargetLanguage("ja").APIKeySecret("llm", "key").Obj(), "", ""),
 		Entry("LLM with an empty model", vt().Extractor(tasksv1alpha1.ExtractorLLM).LLM("http://127.0.0.1/v1", "").Obj(),
-			"spec.expressions.llm.model", "should be at least 1 chars long"),
+			"spec.expressions.llm.model", "Required value"),
 		Entry("Dictionary with Japanese", vt().TargetLanguage("ja").Obj(), "spec.targetLanguage", msgDictionaryOnly),
 		Entry("Dictionary with English", vt().TargetLanguage("en").Obj(), "spec.targetLanguage", msgDictionaryOnly),
 	)
@@ -121,7 +128,8 @@ var _ = Describe("What the API admits, the runner accepts", func() {
 		Entry("smallest size", st().Size(tasksv1alpha1.MinSlideSide, tasksv1alpha1.MinSlideSide).Obj(), "", ""),
 		Entry("largest size", st().Size(tasksv1alpha1.MaxSlideSide, tasksv1alpha1.MaxSlideSide).Obj(), "", ""),
 		Entry("portrait 1080x1920", st().Size(1080, 1920).Obj(), "", ""),
-		Entry("mp4, shortest, with audio", st().Format(tasksv1alpha1.SlideFormatMP4).DurationSeconds(1).Audio(true).Obj(), "", ""),
+		Entry("mp4, shortest, with audio", st().Format(tasksv1alpha1.SlideFormatMP4).DurationSeconds(1).
+			Audio(tasksv1alpha1.SlideAudioExpression).Obj(), "", ""),
 		Entry("mp4, longest", st().Format(tasksv1alpha1.SlideFormatMP4).DurationSeconds(tasksv1alpha1.MaxSlideDurationSeconds).Obj(), "", ""),
 		Entry("a list of maximal slides", st().Content(nil).Slides(maximalSlides(3, 1000)...).Obj(), "", ""),
 		Entry("odd width", st().Size(1281, 720).Obj(), "spec.size.width", msgEven),

@@ -19,13 +19,19 @@ import (
 // msgCreateNew ends every immutability message: a task is one run, so the fix is a new task.
 const msgCreateNew = "create a new task instead"
 
-// expectImmutable asserts that err is the 422 of an immutability rule: the message names what is immutable,
-// tells the user to create a new task, and a cause points at field.
-func expectImmutable(err error, field, immutable string) {
+// expectImmutable asserts that err is the 422 of an immutability rule: the message names what is immutable
+// (or cannot be added or removed), tells the user to create a new task, and a cause points at field.
+func expectImmutable(err error, field, rule string) {
 	GinkgoHelper()
-	expectInvalid(err, field, immutable+" immutable")
+	expectInvalid(err, field, rule)
 	Expect(err.Error()).To(ContainSubstring(msgCreateNew))
 }
+
+// immutable and addedOrRemoved are the two messages of a field that defines the run: its own transition
+// rule (self == oldSelf) and, for optional fields without a default, the spec's rule that it stays set or
+// unset (a field's own rule does not run when the field is absent on either side).
+func immutable(field string) string      { return field + " is immutable" }
+func addedOrRemoved(field string) string { return field + " cannot be added or removed" }
 
 // suspendVideo sets spec.suspend of a VideoTask.
 func suspendVideo(o client.Object) { o.(*tasksv1alpha1.VideoTask).Spec.Suspend = ptr.To(true) }
@@ -59,48 +65,56 @@ var _ = Describe("Immutability", func() {
 			return k8sClient.Update(ctx, &task)
 		}
 
-		DescribeTable("rejects a change of the run's definition",
-			func(ctx context.Context, change func(*tasksv1alpha1.VideoTask), field, immutable string) {
-				expectImmutable(update(ctx, change), field, immutable)
+		DescribeTable("rejects a change of the run's definition, naming the field",
+			func(ctx context.Context, change func(*tasksv1alpha1.VideoTask), field, rule string) {
+				expectImmutable(update(ctx, change), field, rule)
 			},
 			Entry("spec.source.video", func(t *tasksv1alpha1.VideoTask) { t.Spec.Source.Video = "input/other.mkv" },
-				"spec.source", "spec.source is"),
+				"spec.source", immutable("spec.source")),
 			Entry("spec.source.language", func(t *tasksv1alpha1.VideoTask) { t.Spec.Source.Language = "fr" },
-				"spec.source", "spec.source is"),
-			Entry("spec.targetLanguage", func(t *tasksv1alpha1.VideoTask) { t.Spec.TargetLanguage = "ja" },
-				"spec.targetLanguage", "spec.targetLanguage is"),
+				"spec.source", immutable("spec.source")),
+			Entry("spec.source.translationSubtitles, added", func(t *tasksv1alpha1.VideoTask) {
+				t.Spec.Source.TranslationSubtitles = "input/episode.ko.srt"
+			}, "spec.source", immutable("spec.source")),
+			Entry("spec.targetLanguage", func(t *tasksv1alpha1.VideoTask) { t.Spec.TargetLanguage = "ko-KR" },
+				"spec.targetLanguage", immutable("spec.targetLanguage")),
 			Entry("spec.expressions.maxCount", func(t *tasksv1alpha1.VideoTask) { t.Spec.Expressions.MaxCount = 9 },
-				"spec.expressions", "spec.expressions is"),
-			Entry("spec.expressions.include", func(t *tasksv1alpha1.VideoTask) { t.Spec.Expressions.Include = nil },
-				"spec.expressions", "spec.expressions is"),
-			Entry("spec.render.shorts", func(t *tasksv1alpha1.VideoTask) { t.Spec.Render.Shorts = ptr.To(true) },
-				"spec.render", "spec.render is"),
+				"spec.expressions", immutable("spec.expressions")),
+			Entry("spec.expressions.include, removed", func(t *tasksv1alpha1.VideoTask) { t.Spec.Expressions.Include = nil },
+				"spec.expressions", immutable("spec.expressions")),
+			Entry("spec.render.shorts", func(t *tasksv1alpha1.VideoTask) { t.Spec.Render.Shorts = tasksv1alpha1.ShortsVertical },
+				"spec.render", immutable("spec.render")),
 			Entry("spec.storage", func(t *tasksv1alpha1.VideoTask) { t.Spec.Storage = testutil.PVCSource("other") },
-				"spec.storage", "spec.storage is"),
-			Entry("spec.timeLimits.soft", func(t *tasksv1alpha1.VideoTask) {
-				t.Spec.TimeLimits.Soft = testutil.Duration("20m")
-			}, "spec.timeLimits", "spec.timeLimits is"),
-			Entry("spec.timeLimits.hard", func(t *tasksv1alpha1.VideoTask) {
-				t.Spec.TimeLimits.Hard = testutil.Duration("2h")
-			}, "spec.timeLimits", "spec.timeLimits is"),
+				"spec.storage", immutable("spec.storage")),
+			Entry("spec.timeLimits.softSeconds", func(t *tasksv1alpha1.VideoTask) { t.Spec.TimeLimits.SoftSeconds = 1200 },
+				"spec.timeLimits", immutable("spec.timeLimits")),
+			Entry("spec.timeLimits.hardSeconds", func(t *tasksv1alpha1.VideoTask) { t.Spec.TimeLimits.HardSeconds = 7200 },
+				"spec.timeLimits", immutable("spec.timeLimits")),
 			Entry("spec.retry.maxRetries", func(t *tasksv1alpha1.VideoTask) { t.Spec.Retry.MaxRetries = ptr.To[int32](0) },
-				"spec.retry", "spec.retry is"),
-			Entry("spec.retry.backoffBase", func(t *tasksv1alpha1.VideoTask) { t.Spec.Retry.BackoffBase = testutil.Duration("30s") },
-				"spec.retry", "spec.retry is"),
+				"spec.retry", immutable("spec.retry")),
+			Entry("spec.retry.backoffBaseSeconds", func(t *tasksv1alpha1.VideoTask) { t.Spec.Retry.BackoffBaseSeconds = 30 },
+				"spec.retry", immutable("spec.retry")),
 			Entry("spec.output, set where it was unset", func(t *tasksv1alpha1.VideoTask) { t.Spec.Output = "elsewhere" },
-				"spec.output", "spec.output is"),
-			Entry("spec.serviceAccountName", func(t *tasksv1alpha1.VideoTask) { t.Spec.ServiceAccountName = "other" },
-				"spec", "spec.priorityClassName and spec.serviceAccountName are"),
+				"spec.output", addedOrRemoved("spec.output")),
+			Entry("spec.serviceAccountName, set where it was unset", func(t *tasksv1alpha1.VideoTask) { t.Spec.ServiceAccountName = "other" },
+				"spec.serviceAccountName", addedOrRemoved("spec.serviceAccountName")),
+			Entry("spec.priorityClassName, set where it was unset", func(t *tasksv1alpha1.VideoTask) { t.Spec.PriorityClassName = "batch" },
+				"spec.priorityClassName", addedOrRemoved("spec.priorityClassName")),
 		)
 
-		It("rejects a change of a set spec.output", func(ctx context.Context) {
+		It("rejects a change or removal of a set spec.output", func(ctx context.Context) {
 			task := testutil.MakeVideoTask("", ns).Output("lessons/first").Obj()
 			task.GenerateName = "immutable-output-"
 			Expect(k8sClient.Create(ctx, task)).To(Succeed())
 			DeferCleanup(k8sClient.Delete, task)
 
-			task.Spec.Output = "lessons/second"
-			expectImmutable(k8sClient.Update(ctx, task), "spec.output", "spec.output is")
+			changed := task.DeepCopy()
+			changed.Spec.Output = "lessons/second"
+			expectImmutable(k8sClient.Update(ctx, changed), "spec.output", immutable("spec.output"))
+
+			removed := task.DeepCopy()
+			removed.Spec.Output = ""
+			expectImmutable(k8sClient.Update(ctx, removed), "spec.output", addedOrRemoved("spec.output"))
 		})
 
 		It("accepts a change of spec.resources, which applies to the next attempt", func(ctx context.Context) {
@@ -144,15 +158,24 @@ var _ = Describe("Immutability", func() {
 			err := k8sClient.Patch(ctx, &task, mergePatch(map[string]any{
 				"source": map[string]any{"video": "input/other.mkv"},
 			}))
-			expectImmutable(err, "spec.source", "spec.source is")
+			expectImmutable(err, "spec.source", immutable("spec.source"))
+		})
+
+		It("accepts a merge patch that removes a defaulted field: the default comes back", func(ctx context.Context) {
+			var task tasksv1alpha1.VideoTask
+			task.Name, task.Namespace = key.Name, key.Namespace
+			Expect(k8sClient.Patch(ctx, &task, mergePatch(map[string]any{
+				"timeLimits": nil, "render": nil, "suspend": true,
+			}))).To(Succeed())
+			Expect(task.Spec.TimeLimits).To(Equal(tasksv1alpha1.TimeLimits{SoftSeconds: 1500, HardSeconds: 1800, StartSeconds: 600}))
+			Expect(task.Spec.Render.RepeatCount).To(BeEquivalentTo(3))
 		})
 	})
 
-	// A task whose durations the server defaulted ("25m", "60s") or a user wrote short ("1h") reads back into
-	// metav1.Duration and a typed client writes it as Go spells it ("25m0s", "1h0m0s"). The immutability rules
-	// must see the same duration there, or no Go program (a CLI, a controller adding a finalizer with Update)
-	// could ever change suspend on such a task.
-	DescribeTable("let a typed client suspend a task whose durations are not spelled the Go way",
+	// A task whose spec the server completed with its defaults, read back and written whole by a typed client
+	// (a CLI, a controller adding a finalizer with Update), must pass the immutability rules: the values
+	// come back exactly as stored, since time limits and backoff are integers.
+	DescribeTable("let a typed client suspend a task the server defaulted",
 		func(ctx context.Context, manifest client.Object, task client.Object, suspend func(client.Object)) {
 			manifest.SetNamespace(ns)
 			Expect(k8sClient.Create(ctx, manifest)).To(Succeed())
@@ -162,17 +185,13 @@ var _ = Describe("Immutability", func() {
 			suspend(task)
 			Expect(k8sClient.Update(ctx, task)).To(Succeed())
 		},
-		Entry("VideoTask with the server's default durations",
-			testutil.WithField(testutil.WithField(testutil.MakeVideoTask("defaulted-video", "").Obj(),
-				nil, "spec", "timeLimits"), nil, "spec", "retry"),
+		Entry("VideoTask",
+			testutil.WithField(testutil.WithField(testutil.WithField(testutil.MakeVideoTask("defaulted-video", "").Obj(),
+				nil, "spec", "timeLimits"), nil, "spec", "retry"), nil, "spec", "render"),
 			&tasksv1alpha1.VideoTask{}, suspendVideo),
-		Entry("VideoTask with hard: 1h and backoffBase: 1m",
-			testutil.WithField(testutil.WithField(testutil.MakeVideoTask("short-durations-video", "").Obj(),
-				"1h", "spec", "timeLimits", "hard"), "1m", "spec", "retry", "backoffBase"),
-			&tasksv1alpha1.VideoTask{}, suspendVideo),
-		Entry("SlideTask with the server's default durations",
-			testutil.WithField(testutil.WithField(testutil.MakeSlideTask("defaulted-slides", "").Obj(),
-				nil, "spec", "timeLimits"), nil, "spec", "retry"),
+		Entry("SlideTask",
+			testutil.WithField(testutil.WithField(testutil.WithField(testutil.MakeSlideTask("defaulted-slides", "").Obj(),
+				nil, "spec", "timeLimits"), nil, "spec", "retry"), nil, "spec", "size"),
 			&tasksv1alpha1.SlideTask{}, func(o client.Object) {
 				o.(*tasksv1alpha1.SlideTask).Spec.Suspend = ptr.To(true)
 			}),
@@ -196,25 +215,29 @@ var _ = Describe("Immutability", func() {
 			return k8sClient.Update(ctx, &task)
 		}
 
-		DescribeTable("rejects a change of the run's definition",
-			func(ctx context.Context, change func(*tasksv1alpha1.SlideTask), field, immutable string) {
-				expectImmutable(update(ctx, change), field, immutable)
+		DescribeTable("rejects a change of the run's definition, naming the field",
+			func(ctx context.Context, change func(*tasksv1alpha1.SlideTask), field, rule string) {
+				expectImmutable(update(ctx, change), field, rule)
 			},
 			Entry("spec.content.translation", func(t *tasksv1alpha1.SlideTask) {
 				t.Spec.Content.Translation = "분위기를 띄우다"
-			}, "spec", "spec.content and spec.slides are"),
+			}, "spec.content", immutable("spec.content")),
 			Entry("spec.content replaced by spec.slides", func(t *tasksv1alpha1.SlideTask) {
 				t.Spec.Slides = []tasksv1alpha1.SlideContent{*t.Spec.Content}
 				t.Spec.Content = nil
-			}, "spec", "spec.content and spec.slides are"),
+			}, "spec.slides", addedOrRemoved("spec.slides")),
 			Entry("spec.format", func(t *tasksv1alpha1.SlideTask) { t.Spec.Format = tasksv1alpha1.SlideFormatMP4 },
-				"spec", "spec.format, spec.size, spec.durationSeconds and spec.audio are"),
+				"spec.format", immutable("spec.format")),
 			Entry("spec.size", func(t *tasksv1alpha1.SlideTask) { t.Spec.Size.Width = 1920 },
-				"spec", "spec.format, spec.size, spec.durationSeconds and spec.audio are"),
+				"spec.size", immutable("spec.size")),
+			Entry("spec.durationSeconds", func(t *tasksv1alpha1.SlideTask) { t.Spec.DurationSeconds = 9 },
+				"spec.durationSeconds", immutable("spec.durationSeconds")),
 			Entry("spec.storage", func(t *tasksv1alpha1.SlideTask) { t.Spec.Storage = testutil.PVCSource("other") },
-				"spec.storage", "spec.storage is"),
+				"spec.storage", immutable("spec.storage")),
+			Entry("spec.timeLimits", func(t *tasksv1alpha1.SlideTask) { t.Spec.TimeLimits.HardSeconds = 3600 },
+				"spec.timeLimits", immutable("spec.timeLimits")),
 			Entry("spec.output", func(t *tasksv1alpha1.SlideTask) { t.Spec.Output = "elsewhere" },
-				"spec.output", "spec.output is"),
+				"spec.output", addedOrRemoved("spec.output")),
 		)
 
 		It("accepts suspend and ttlSecondsAfterFinished", func(ctx context.Context) {

@@ -17,11 +17,11 @@ const (
 	msgAbsolute       = "must be a path relative to the storage root (no leading '/') or a URL"
 	msgDotDot         = "must not contain a '..' path segment"
 	msgScheme         = "URLs must use the s3://, gs://, file:// or https:// scheme"
-	msgSoftBeforeHard = "timeLimits.soft must be shorter than timeLimits.hard"
-	msgHardMax        = "timeLimits.hard must be at most 24h"
-	msgSoftPositive   = "timeLimits.soft must be positive"
-	msgBackoff        = "retry.backoffBase must not exceed retry.backoffCap"
-	msgLLMRequired    = "expressions.llm.endpoint is required when expressions.extractor is LLM"
+	msgSoftBeforeHard = "spec.timeLimits.softSeconds must not exceed spec.timeLimits.hardSeconds"
+	msgBackoff        = "spec.retry.backoffBaseSeconds must not exceed spec.retry.backoffCapSeconds"
+	msgLLMRequired    = "spec.expressions.llm is required when spec.expressions.extractor is LLM"
+	msgLLMUnused      = "spec.expressions.llm is used only by the LLM extractor"
+	msgAudioNeedsMP4  = "spec.audio needs spec.format MP4: still images have no sound"
 	msgLLMEndpoint    = "expressions.llm.endpoint must be an https:// URL; http:// is accepted only for loopback hosts and cluster-local Service names"
 	msgLLMUserinfo    = "expressions.llm.endpoint must not carry credentials"
 	msgFileProc       = "file:// URLs must not point into /proc, /sys, /dev, /run or /var/run"
@@ -32,7 +32,7 @@ const (
 	msgTimeZone       = "spec.timeZone must be an IANA time zone name such as UTC or Asia/Seoul"
 	msgTimeZoneLocal  = "spec.timeZone must not be Local"
 	msgRelative       = "must be relative to the storage root (no leading '/')"
-	msgDurationSyntax = "should match '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$'"
+	msgInteger        = "must be of type integer"
 )
 
 // expectInvalid asserts that err is the API server's 422 Invalid, that its message names field and carries
@@ -86,22 +86,17 @@ var _ = Describe("Invalid manifests", func() {
 			vt().TranslationSubtitles("ftp://example.com/ko.srt").Obj(), "spec.source.translationSubtitles", msgScheme),
 
 		// Time limits.
-		Entry("VideoTask with soft equal to hard",
-			vt().SoftHard("30m", "30m").Obj(), "spec.timeLimits", msgSoftBeforeHard),
 		Entry("VideoTask with soft longer than hard",
-			vt().SoftHard("40m", "30m").Obj(), "spec.timeLimits", msgSoftBeforeHard),
-		Entry("VideoTask with hard longer than 24h",
-			vt().SoftHard("1h", "24h1s").Obj(), "spec.timeLimits", msgHardMax),
-		// soft is omitzero: a typed client drops a zero duration and the server fills in the default, so
-		// "0s" is sent as JSON.
+			vt().TimeLimits(2400, 1800).Obj(), "spec.timeLimits", msgSoftBeforeHard),
+		Entry("VideoTask with hard longer than 24 hours",
+			vt().TimeLimits(3600, 86401).Obj(), "spec.timeLimits.hardSeconds", "should be less than or equal to 86400"),
+		// softSeconds is omitempty: a typed client drops a zero and the server fills in the default, so 0 is
+		// sent as JSON.
 		Entry("VideoTask with a zero soft limit",
-			testutil.WithField(vt().Obj(), "0s", "spec", "timeLimits", "soft"), "spec.timeLimits", msgSoftPositive),
-		Entry("VideoTask with a soft limit that is not a Go duration",
-			testutil.WithField(vt().Obj(), "25 minutes", "spec", "timeLimits", "soft"),
-			"spec.timeLimits.soft", msgDurationSyntax),
-		Entry("VideoTask with a bare number as hard limit",
-			testutil.WithField(vt().Obj(), "1800", "spec", "timeLimits", "hard"),
-			"spec.timeLimits.hard", msgDurationSyntax),
+			testutil.WithField(vt().Obj(), int64(0), "spec", "timeLimits", "softSeconds"),
+			"spec.timeLimits.softSeconds", "should be greater than or equal to 1"),
+		Entry("VideoTask with a soft limit written as a Go duration",
+			testutil.WithField(vt().Obj(), "25m", "spec", "timeLimits", "softSeconds"), "spec.timeLimits.softSeconds", msgInteger),
 
 		// Expressions.
 		// A typed client omits a zero int32 (omitempty) and gets the default, so zero is sent as JSON.
@@ -112,8 +107,20 @@ var _ = Describe("Invalid manifests", func() {
 			vt().MaxCount(51).Obj(), "spec.expressions.maxCount", "should be less than or equal to 50"),
 		Entry("VideoTask with an unknown level",
 			vt().Level("expert").Obj(), "spec.expressions.level", `Unsupported value: "expert"`),
+		Entry("VideoTask with a lower-case level (enums are CamelCase)",
+			vt().Level("mixed").Obj(), "spec.expressions.level", `Unsupported value: "mixed"`),
+		Entry("VideoTask with an llm block but the Dictionary extractor",
+			vt().LLM("https://llm.internal/v1", "m").Extractor(tasksv1alpha1.ExtractorDictionary).Obj(), "spec.expressions", msgLLMUnused),
+		Entry("VideoTask with an empty include phrase",
+			vt().Include("break the ice", "").Obj(), "spec.expressions.include[1]", "should be at least 1 chars long"),
+		Entry("VideoTask with render.shorts as a bool",
+			testutil.WithField(vt().Obj(), true, "spec", "render", "shorts"), "spec.render.shorts", "must be of type string"),
 		Entry("VideoTask with an unknown extractor",
 			vt().Extractor("GPT").Obj(), "spec.expressions.extractor", `Unsupported value: "GPT"`),
+		Entry("VideoTask with an unknown subtitle mode",
+			vt().SubtitleModes("Both", "").Obj(), "spec.render.subtitles", `Unsupported value: "Both"`),
+		Entry("VideoTask with a lower-case shorts subtitle mode",
+			vt().SubtitleModes("", "dual").Obj(), "spec.render.shortsSubtitles", `Unsupported value: "dual"`),
 		Entry("VideoTask with the LLM extractor but no llm",
 			vt().Extractor(tasksv1alpha1.ExtractorLLM).Obj(), "spec.expressions", msgLLMRequired),
 		Entry("VideoTask with an LLM endpoint that is not http(s)",
@@ -142,7 +149,7 @@ var _ = Describe("Invalid manifests", func() {
 
 		// Retry.
 		Entry("VideoTask with backoffBase above backoffCap",
-			vt().Backoff("20m", "10m").Obj(), "spec.retry", msgBackoff),
+			vt().Backoff(1200, 600).Obj(), "spec.retry", msgBackoff),
 		Entry("VideoTask with negative maxRetries",
 			vt().Retries(-1).Obj(), "spec.retry.maxRetries", "should be greater than or equal to 0"),
 		Entry("VideoTask without storage",
@@ -162,7 +169,11 @@ var _ = Describe("Invalid manifests", func() {
 		Entry("SlideTask with an absolute output",
 			st().Output("/slides").Obj(), "spec.output", msgAbsolute),
 		Entry("SlideTask with soft longer than hard",
-			st().SoftHard("10m", "5m").Obj(), "spec.timeLimits", msgSoftBeforeHard),
+			st().TimeLimits(600, 300).Obj(), "spec.timeLimits", msgSoftBeforeHard),
+		Entry("SlideTask with audio on still images",
+			st().Audio(tasksv1alpha1.SlideAudioExpression).Obj(), "spec.audio", msgAudioNeedsMP4),
+		Entry("SlideTask with a lower-case format",
+			st().Format("mp4").Obj(), "spec.format", `Unsupported value: "mp4"`),
 
 		// CleanupPolicy.
 		Entry("CleanupPolicy keeping 0 days",
@@ -181,5 +192,7 @@ var _ = Describe("Invalid manifests", func() {
 			cp().Paths("output", "output/../..").Obj(), "spec.paths[1]", msgDotDot),
 		Entry("CleanupPolicy with an absolute path",
 			cp().Paths("/var/lib").Obj(), "spec.paths[0]", msgRelative),
+		Entry("CleanupPolicy with an unknown mode",
+			cp().Mode("Archive").Obj(), "spec.mode", `Unsupported value: "Archive"`),
 	)
 })

@@ -146,15 +146,15 @@ var _ = Describe("kubectl", Ordered, func() {
 		}
 	}
 
-	It("explains spec.timeLimits with soft and hard", func(ctx context.Context) {
+	It("explains spec.timeLimits with softSeconds and hardSeconds", func(ctx context.Context) {
 		Eventually(ctx, explain(ctx, "videotask.spec.timeLimits")).WithTimeout(testutil.Timeout).
 			WithPolling(testutil.Interval).Should(SatisfyAll(
 			ContainSubstring("timeLimits are the soft and hard time limits of one attempt"),
-			ContainSubstring("soft <string>"),
+			ContainSubstring("softSeconds <integer>"),
 			ContainSubstring("(reason SoftTimeLimitExceeded)"),
-			ContainSubstring("hard <string>"),
+			ContainSubstring("hardSeconds <integer>"),
 			ContainSubstring("activeDeadlineSeconds"),
-			ContainSubstring("At most 24h"),
+			ContainSubstring("At most 86400 (24 hours)"),
 		))
 	})
 

@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	tasksv1alpha1 "github.com/langflix/langflix-operator/api/v1alpha1"
@@ -94,7 +95,7 @@ func runningStatus() tasksv1alpha1.TaskStatus {
 		Phase:    tasksv1alpha1.TaskRunning,
 		Attempts: 1,
 		Message:  "cutting clip 3 of 7",
-		Progress: &tasksv1alpha1.TaskProgress{Current: 3, Total: 7, Percent: 42, Stage: "clips"},
+		Progress: &tasksv1alpha1.TaskProgress{Current: ptr.To[int64](3), Total: ptr.To[int64](7), Percent: ptr.To[int32](42), Stage: "clips"},
 	}
 }
 
@@ -146,7 +147,8 @@ var _ = Describe("Printer columns", func() {
 		lastSchedule := metav1.Now()
 		policy.Status = tasksv1alpha1.CleanupPolicyStatus{
 			LastScheduleTime: &lastSchedule,
-			LastRun:          &tasksv1alpha1.CleanupRun{JobName: "columns-cleanup-1", Succeeded: true, FilesDeleted: 12},
+			LastRun: &tasksv1alpha1.CleanupRun{JobName: "columns-cleanup-1", Outcome: tasksv1alpha1.CleanupSucceeded,
+				Mode: tasksv1alpha1.CleanupDelete, FilesDeleted: ptr.To[int64](12)},
 		}
 		Expect(k8sClient.Status().Update(ctx, policy)).To(Succeed())
 

@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -153,4 +155,99 @@ var _ = Describe("config/samples", func() {
 			expectSecretKeysExist(ctx, namespace, objs)
 		})
 	}
+})
+
+// readmeExamples returns the YAML blocks of README.md that hold tasks.langflix.io objects.
+func readmeExamples() ([]string, error) {
+	root, err := testutil.ModuleRoot()
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		return nil, err
+	}
+	var blocks []string
+	for _, part := range strings.Split(string(data), "```yaml\n")[1:] {
+		block, _, _ := strings.Cut(part, "```")
+		if strings.Contains(block, "apiVersion: "+tasksv1alpha1.GroupVersion.Group+"/") {
+			blocks = append(blocks, block)
+		}
+	}
+	if len(blocks) == 0 {
+		return nil, errors.New("README.md has no tasks.langflix.io YAML example")
+	}
+	return blocks, nil
+}
+
+var _ = Describe("README.md", func() {
+	It("has examples the API server accepts with strict field validation", func(ctx context.Context) {
+		blocks, err := readmeExamples()
+		Expect(err).NotTo(HaveOccurred())
+		namespace := newNamespace(ctx, "readme-")
+		for i, block := range blocks {
+			obj := &unstructured.Unstructured{}
+			Expect(yaml.Unmarshal([]byte(block), &obj.Object)).To(Succeed(), "README example %d", i+1)
+			obj.SetNamespace(namespace)
+			// Strict turns a misspelt or removed field into an error instead of a silent drop.
+			Expect(k8sClient.Create(ctx, obj, client.FieldValidation(metav1.FieldValidationStrict))).
+				To(Succeed(), "README example %d: %s/%s", i+1, obj.GetKind(), obj.GetName())
+		}
+	})
+})
+
+// demoManifests returns the objects hack/demo.sh applies (its `kubectl apply -f - <<EOF` block), with the
+// script's own variables filled in.
+func demoManifests() ([]*unstructured.Unstructured, error) {
+	root, err := testutil.ModuleRoot()
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(filepath.Join(root, "hack", "demo.sh"))
+	if err != nil {
+		return nil, err
+	}
+	script := string(data)
+	_, rest, ok := strings.Cut(script, "apply -f - <<EOF\n")
+	if !ok {
+		return nil, errors.New("hack/demo.sh: no `kubectl apply -f - <<EOF` block")
+	}
+	manifest, _, _ := strings.Cut(rest, "\nEOF\n")
+	// NAME=value lines at the top of the script; values are plain words (a comment may follow).
+	vars := regexp.MustCompile(`(?m)^([A-Z_]+)=([A-Za-z0-9._/-]+)`).FindAllStringSubmatch(script, -1)
+	for _, v := range vars {
+		manifest = strings.ReplaceAll(manifest, "$"+v[1], v[2])
+	}
+	if strings.Contains(manifest, "$") {
+		return nil, fmt.Errorf("hack/demo.sh: a variable of the manifest is not a plain NAME=value line:\n%s", manifest)
+	}
+	decoder := utilyaml.NewYAMLOrJSONDecoder(strings.NewReader(manifest), 4096)
+	var objs []*unstructured.Unstructured
+	for {
+		obj := &unstructured.Unstructured{}
+		err := decoder.Decode(&obj.Object)
+		if errors.Is(err, io.EOF) {
+			return objs, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("hack/demo.sh manifest, document %d: %w", len(objs)+1, err)
+		}
+		if len(obj.Object) > 0 {
+			objs = append(objs, obj)
+		}
+	}
+}
+
+var _ = Describe("hack/demo.sh", func() {
+	It("applies tasks the API server accepts with strict field validation", func(ctx context.Context) {
+		objs, err := demoManifests()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(objs).To(HaveLen(3), "a VideoTask, a SlideTask and a CleanupPolicy")
+		namespace := newNamespace(ctx, "demo-")
+		for _, obj := range objs {
+			obj.SetNamespace(namespace)
+			Expect(k8sClient.Create(ctx, obj, client.FieldValidation(metav1.FieldValidationStrict))).
+				To(Succeed(), "%s/%s", obj.GetKind(), obj.GetName())
+		}
+	})
 })

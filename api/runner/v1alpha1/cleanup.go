@@ -21,13 +21,14 @@ type CleanupOptions struct {
 	TerminationLog string
 }
 
-// CleanupOptionsFromPolicy is how the operator runs the runner for a CleanupPolicy's CronJob.
+// CleanupOptionsFromPolicy is how the operator runs the runner for a CleanupPolicy's CronJob, from the spec
+// as the API server stores it (defaults filled in).
 func CleanupOptionsFromPolicy(p *tasksv1.CleanupPolicy) CleanupOptions {
 	s := p.Spec
 	o := CleanupOptions{
 		Root:          StorageRoot,
-		RetentionDays: int(or(s.RetentionDays, tasksv1.DefaultRetentionDays)),
-		DryRun:        s.DryRun,
+		RetentionDays: int(s.RetentionDays),
+		DryRun:        DryRunFlag(s.Mode),
 	}
 	for _, path := range s.Paths {
 		o.Paths = append(o.Paths, string(path))
@@ -40,6 +41,9 @@ func CleanupOptionsFromPolicy(p *tasksv1.CleanupPolicy) CleanupOptions {
 	}
 	return o
 }
+
+// DryRunFlag is the --dry-run value of spec.mode.
+func DryRunFlag(m tasksv1.CleanupMode) bool { return m == tasksv1.CleanupDryRun }
 
 // Args are the runner container's arguments: the command and its flags.
 func (o CleanupOptions) Args() []string {
@@ -64,6 +68,6 @@ func (o *CleanupOptions) Bind(fs FlagBinder) {
 	fs.IntVar(&o.RetentionDays, FlagRetentionDays, tasksv1.DefaultRetentionDays, "delete files older than this many days")
 	bindList(fs, &o.Include, FlagInclude, "only delete files matching this `glob` (repeatable, ** for any folders)")
 	bindList(fs, &o.Exclude, FlagExclude, "never delete paths matching this `glob` (repeatable)")
-	fs.BoolVar(&o.DryRun, FlagDryRun, false, "report what would be deleted without deleting")
+	fs.BoolVar(&o.DryRun, FlagDryRun, DryRunFlag(tasksv1.DefaultCleanupMode), "report what would be deleted without deleting")
 	fs.StringVar(&o.TerminationLog, FlagTerminationLog, "", "file for the termination message (env "+EnvTerminationLog+")")
 }

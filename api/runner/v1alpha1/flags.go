@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 )
 
 // Commands of the runner: the first container argument.
@@ -46,6 +48,8 @@ const (
 	FlagShorts               = "shorts"
 	FlagSlides               = "slides"
 	FlagRepeat               = "repeat"
+	FlagSubtitleMode         = "subtitle-mode"
+	FlagShortsSubtitleMode   = "shorts-subtitle-mode"
 	FlagRedisURL             = "redis-url"
 
 	// slides
@@ -82,6 +86,33 @@ const (
 
 // ExtractorFlag is the --extractor value of an API extractor type.
 func ExtractorFlag(t string) string { return strings.ToLower(t) }
+
+// Values of --level: the API's ExpressionLevel in lower case.
+const (
+	LevelBeginner     = "beginner"
+	LevelIntermediate = "intermediate"
+	LevelAdvanced     = "advanced"
+	LevelMixed        = "mixed"
+)
+
+// LevelFlag is the --level value of an API expression level.
+func LevelFlag(l tasksv1.ExpressionLevel) string { return strings.ToLower(string(l)) }
+
+// Values of --format: the API's SlideFormat in lower case.
+const (
+	FormatPNG = "png"
+	FormatMP4 = "mp4"
+)
+
+// Values of --subtitle-mode and --shorts-subtitle-mode: the API's SubtitleMode in lower case.
+const (
+	SubtitleModeDual     = "dual"
+	SubtitleModeOriginal = "original"
+	SubtitleModeNone     = "none"
+)
+
+// SubtitleModeFlag is the --subtitle-mode value of an API subtitle mode.
+func SubtitleModeFlag(m string) string { return strings.ToLower(m) }
 
 // FlagBinder is what Bind registers flags on. Both *pflag.FlagSet (the runner's cobra commands) and the
 // standard library's *flag.FlagSet satisfy it. Repeatable flags go through Func, which both provide with

@@ -91,9 +91,11 @@ func TestVideoOptionsRoundTrip(t *testing.T) {
 			Video("input/a=b c/ep 1.mkv").Subtitles("input/--subs=x.srt").TranslationSubtitles("input/ko subs.srt").
 			Include("a=b", " leading and trailing ", "--not-a-flag", "-x", "").Output("out/a=b/").Obj()},
 		"empty optionals":  {task: base().Subtitles("").Obj()},
-		"every output off": {task: base().EducationalVideo(false).CombinedVideo(false).Shorts(false).KeepSlides(false).Obj()},
-		"every output on":  {task: base().EducationalVideo(true).CombinedVideo(true).Shorts(true).KeepSlides(true).RepeatCount(10).Obj()},
-		"maximum count, advanced, soft limit with fraction": {task: base().MaxCount(50).Level(tasksv1.LevelAdvanced).SoftHard("1m30.5s", "2h").Obj()},
+		"every output off": {task: base().EducationalVideo(tasksv1.EducationalVideoNone).Shorts(tasksv1.ShortsNone).SlideImages(tasksv1.SlideImagesNone).Obj()},
+		"every output on": {task: base().EducationalVideo(tasksv1.EducationalVideoPerExpressionAndCombined).
+			Shorts(tasksv1.ShortsVertical).SlideImages(tasksv1.SlideImagesPNG).RepeatCount(10).Obj()},
+		"subtitle modes": {task: base().Shorts(tasksv1.ShortsVertical).SubtitleModes(tasksv1.SubtitleNone, tasksv1.SubtitleOriginal).Obj()},
+		"maximum count, advanced, longest limits": {task: base().MaxCount(50).Level(tasksv1.LevelAdvanced).TimeLimits(86399, 86400).Obj()},
 		"llm on with key": {
 			task:    base().Extractor(tasksv1.ExtractorLLM).LLM("https://llm.example/v1?a=b&c=d", "gpt-4o-mini").APIKeySecret("llm", "key").TargetLanguage("ja").Obj(),
 			wantKey: "sk-test",
@@ -145,6 +147,7 @@ func TestVideoOptionsRoundTripEveryField(t *testing.T) {
 		MaxExpressions: 7, Level: "beginner", Include: []string{"x", "y"}, Extractor: "llm",
 		LLMEndpoint: "http://127.0.0.1/v1", LLMModel: "m", LLMAPIKeyFile: "/secrets/key",
 		EducationalVideo: false, Combined: true, Shorts: true, Slides: false, Repeat: 2,
+		SubtitleMode: "original", ShortsSubtitleMode: "none",
 	}
 	// The Redis URL and the cache scope reach the runner from the environment the operator builds by Secret
 	// reference (TestVideoOptionsRoundTrip), never from the options' own rendering.
@@ -158,17 +161,20 @@ func TestVideoOptionsRoundTripEveryField(t *testing.T) {
 }
 
 // A runner started by hand with no flags gets the API's defaults: the same run as a VideoTask that left
-// those fields out.
+// those fields out, once the schema defaulted it.
 func TestVideoFlagDefaultsAreTheAPIDefaults(t *testing.T) {
-	fromSpec := runnerv1.VideoOptionsFromSpec(&tasksv1.VideoTask{})
+	minimal := &tasksv1.VideoTask{Spec: tasksv1.VideoTaskSpec{Source: tasksv1.VideoSource{Video: "v.mkv"},
+		TaskTemplate: tasksv1.TaskTemplate{Storage: testutil.PVCSource(testutil.DefaultClaim)}}}
+	testutil.Default(minimal)
+	fromSpec := runnerv1.VideoOptionsFromSpec(minimal)
 	var local runnerv1.VideoOptions
 	fs := pflag.NewFlagSet("runner", pflag.ContinueOnError)
 	local.Bind(fs)
 	if err := fs.Parse(nil); err != nil {
 		t.Fatal(err)
 	}
-	// Only the operator decides where files are and how progress is reported.
-	ignore := cmpopts.IgnoreFields(runnerv1.VideoOptions{}, "TaskOptions")
+	// Only the operator decides where files are and how progress is reported; the video has no default.
+	ignore := cmpopts.IgnoreFields(runnerv1.VideoOptions{}, "TaskOptions", "Video")
 	if diff := cmp.Diff(fromSpec, local, ignore); diff != "" {
 		t.Errorf("flag defaults differ from the API defaults (-api +flags):\n%s", diff)
 	}
@@ -181,7 +187,7 @@ func TestSlideOptionsRoundTrip(t *testing.T) {
 	base := func() *testutil.SlideTaskWrapper { return testutil.MakeSlideTask("slides", "lessons") }
 	cases := map[string]*tasksv1.SlideTask{
 		"defaults":             base().Obj(),
-		"mp4 with audio":       base().Format(tasksv1.SlideFormatMP4).Audio(true).DurationSeconds(600).Obj(),
+		"mp4 with audio":       base().Format(tasksv1.SlideFormatMP4).Audio(tasksv1.SlideAudioExpression).DurationSeconds(600).Obj(),
 		"smallest and largest": base().Size(320, 3840).Obj(),
 		"output with spaces":   base().Output("out/my slides=1/").Obj(),
 		"zero values":          {Spec: tasksv1.SlideTaskSpec{}},
@@ -209,10 +215,22 @@ func TestSlideOptionsRoundTrip(t *testing.T) {
 			})
 		}
 	}
-	if o := runnerv1.SlideOptionsFromSpec(&tasksv1.SlideTask{}); o.Width != tasksv1.DefaultSlideWidth ||
-		o.Height != tasksv1.DefaultSlideHeight || o.Duration != tasksv1.DefaultSlideDurationSeconds*time.Second ||
-		o.Format != string(tasksv1.DefaultSlideFormat) {
-		t.Errorf("an undefaulted SlideTask runs with %+v, not the API defaults", o)
+}
+
+// A runner started by hand with no flags makes the same slides as a SlideTask that left those fields out.
+func TestSlideFlagDefaultsAreTheAPIDefaults(t *testing.T) {
+	minimal := &tasksv1.SlideTask{Spec: tasksv1.SlideTaskSpec{
+		TaskTemplate: tasksv1.TaskTemplate{Storage: testutil.PVCSource(testutil.DefaultClaim)}}}
+	testutil.Default(minimal)
+	fromSpec := runnerv1.SlideOptionsFromSpec(minimal)
+	var local runnerv1.SlideOptions
+	fs := pflag.NewFlagSet("runner", pflag.ContinueOnError)
+	local.Bind(fs)
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(fromSpec, local, cmpopts.IgnoreFields(runnerv1.SlideOptions{}, "TaskOptions")); diff != "" {
+		t.Errorf("flag defaults differ from the API defaults (-api +flags):\n%s", diff)
 	}
 }
 
@@ -240,7 +258,7 @@ func TestCleanupOptionsRoundTrip(t *testing.T) {
 	cases := map[string]*tasksv1.CleanupPolicy{
 		"defaults": base().Obj(),
 		"everything": base().RetentionDays(3650).Paths("a b/c", "드라마").Include("**/*.mp4", "x=y/*").
-			Exclude("keep/**", "-dash").DryRun(true).Obj(),
+			Exclude("keep/**", "-dash").Mode(tasksv1.CleanupDryRun).Obj(),
 		"zero values": {},
 	}
 	for name, policy := range cases {
@@ -263,8 +281,22 @@ func TestCleanupOptionsRoundTrip(t *testing.T) {
 			})
 		}
 	}
-	if got := runnerv1.CleanupOptionsFromPolicy(&tasksv1.CleanupPolicy{}).RetentionDays; got != tasksv1.DefaultRetentionDays {
-		t.Errorf("an undefaulted policy keeps %d days, want %d", got, tasksv1.DefaultRetentionDays)
+}
+
+// A cleanup started by hand with no flags keeps files as long, and deletes as a CleanupPolicy that left
+// those fields out.
+func TestCleanupFlagDefaultsAreTheAPIDefaults(t *testing.T) {
+	minimal := &tasksv1.CleanupPolicy{Spec: tasksv1.CleanupPolicySpec{Storage: testutil.PVCSource(testutil.DefaultClaim)}}
+	testutil.Default(minimal)
+	fromSpec := runnerv1.CleanupOptionsFromPolicy(minimal)
+	var local runnerv1.CleanupOptions
+	fs := pflag.NewFlagSet("runner", pflag.ContinueOnError)
+	local.Bind(fs)
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(fromSpec, local, cmpopts.IgnoreFields(runnerv1.CleanupOptions{}, "Root")); diff != "" {
+		t.Errorf("flag defaults differ from the API defaults (-api +flags):\n%s", diff)
 	}
 }
 
@@ -327,7 +359,7 @@ func TestTaskRefEnv(t *testing.T) {
 func TestDecodeSlideTaskIgnoresUnknownFields(t *testing.T) {
 	data := `{"apiVersion":"tasks.langflix.io/v1alpha1","kind":"SlideTask","metadata":{"name":"s"},
 		"spec":{"slides":[{"expression":"break the ice","translation":"어색한 분위기를 깨다","pronunciation":"added later"}],
-		"format":"png","futureField":{"x":1}}}`
+		"format":"PNG","futureField":{"x":1}}}`
 	task, err := runnerv1.DecodeSlideTask([]byte(data))
 	if err != nil {
 		t.Fatalf("a field the runner does not know yet must not break it: %v", err)

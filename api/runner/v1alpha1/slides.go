@@ -3,6 +3,7 @@ package runnerv1alpha1
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
@@ -27,19 +28,25 @@ type SlideOptions struct {
 	Content, ContentFile string
 }
 
-// SlideOptionsFromSpec is how the operator runs the runner for a SlideTask. The content is not part of it:
-// the runner reads it from the task.
+// SlideOptionsFromSpec is how the operator runs the runner for a SlideTask, from the spec as the API server
+// stores it (defaults filled in). The content is not part of it: the runner reads it from the task.
 func SlideOptionsFromSpec(t *tasksv1.SlideTask) SlideOptions {
 	s := t.Spec
 	return SlideOptions{
 		TaskOptions: taskOptionsFor(t),
-		Format:      string(or(s.Format, tasksv1.DefaultSlideFormat)),
-		Width:       int(or(s.Size.Width, tasksv1.DefaultSlideWidth)),
-		Height:      int(or(s.Size.Height, tasksv1.DefaultSlideHeight)),
-		Duration:    time.Duration(or(s.DurationSeconds, tasksv1.DefaultSlideDurationSeconds)) * time.Second,
-		Audio:       s.Audio,
+		Format:      FormatFlag(s.Format),
+		Width:       int(s.Size.Width),
+		Height:      int(s.Size.Height),
+		Duration:    time.Duration(s.DurationSeconds) * time.Second,
+		Audio:       AudioFlag(s.Audio),
 	}
 }
+
+// FormatFlag is the --format value of spec.format.
+func FormatFlag(f tasksv1.SlideFormat) string { return strings.ToLower(string(f)) }
+
+// AudioFlag is the --audio value of spec.audio.
+func AudioFlag(a tasksv1.SlideAudio) bool { return a == tasksv1.SlideAudioExpression }
 
 // Args are the runner container's arguments: the command and its flags.
 func (o SlideOptions) Args() []string {
@@ -61,11 +68,11 @@ func (o SlideOptions) Env() []EnvVar { return nil }
 // Bind registers the slides command's flags on fs, with the API's defaults as flag defaults.
 func (o *SlideOptions) Bind(fs FlagBinder) {
 	o.TaskOptions.bind(fs)
-	fs.StringVar(&o.Format, FlagFormat, string(tasksv1.DefaultSlideFormat), "output format: png, or mp4 (the PNG plus a video of it)")
+	fs.StringVar(&o.Format, FlagFormat, FormatFlag(tasksv1.DefaultSlideFormat), "output format: png, or mp4 (the PNG plus a video of it)")
 	fs.IntVar(&o.Width, FlagWidth, tasksv1.DefaultSlideWidth, "slide width in pixels (even)")
 	fs.IntVar(&o.Height, FlagHeight, tasksv1.DefaultSlideHeight, "slide height in pixels (even)")
 	fs.DurationVar(&o.Duration, FlagDuration, tasksv1.DefaultSlideDurationSeconds*time.Second, "length of each slide video (mp4)")
-	fs.BoolVar(&o.Audio, FlagAudio, false, "speak the expression in slide videos with espeak-ng (silent when it is not installed)")
+	fs.BoolVar(&o.Audio, FlagAudio, AudioFlag(tasksv1.DefaultSlideAudio), "speak the expression in slide videos with espeak-ng (silent when it is not installed)")
 	fs.StringVar(&o.Content, FlagContent, "", "slide content as JSON (one object or a list)")
 	fs.StringVar(&o.ContentFile, FlagContentFile, "", "file with the slide content JSON (\"-\" reads stdin)")
 }

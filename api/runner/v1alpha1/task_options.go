@@ -21,7 +21,7 @@ type TaskOptions struct {
 	SoftTimeLimit time.Duration
 	// HardTimeLimit stops the run at once this long after the process started (reason
 	// HardTimeLimitExceeded, exit code ExitHardTimeLimit); 0 is none (then EnvHardTimeLimit applies). The
-	// operator passes the task's timeLimits.hard, so the hard limit measures the runner's own time and not
+	// operator passes the task's spec.timeLimits.hardSeconds, so the hard limit measures the runner's own time and not
 	// the time its pod waited to be scheduled.
 	HardTimeLimit time.Duration
 
@@ -44,12 +44,22 @@ func taskOptionsFor(task tasksv1.Task) TaskOptions {
 		StorageRoot:   StorageRoot,
 		Out:           OutputOf(task),
 		Progress:      ProgressKubernetes,
-		SoftTimeLimit: tmpl.TimeLimits.SoftOrDefault(),
-		HardTimeLimit: tmpl.TimeLimits.HardOrDefault(),
+		SoftTimeLimit: softTimeLimit(tmpl.TimeLimits),
+		HardTimeLimit: time.Duration(tmpl.TimeLimits.HardSeconds) * time.Second,
 	}
 }
 
-// OutputOf is where a task's results go: spec.output, or "<namespace>/<name>/" when it is empty.
+// softTimeLimit is the runner's soft time limit for spec.timeLimits: none when it is not below the hard
+// limit, which the API allows to turn the graceful stop off.
+func softTimeLimit(l tasksv1.TimeLimits) time.Duration {
+	if l.SoftSeconds >= l.HardSeconds {
+		return 0
+	}
+	return time.Duration(l.SoftSeconds) * time.Second
+}
+
+// OutputOf is where a task's results go: spec.output, or "<namespace>/<name>/" when it is unset. That
+// default depends on the object's name, which a schema default cannot express, so it lives here.
 func OutputOf(task tasksv1.Task) string {
 	if out := task.GetTemplate().Output; out != "" {
 		return string(out)

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 )
 
 // MaxTerminationMessageBytes is the kubelet's limit on one container's termination message; it cuts longer
@@ -43,9 +45,21 @@ type Outputs struct {
 	Shorts int32 `json:"shorts"`
 }
 
-// Map is the count by kind name, the shape of a task's status.result.outputs.
-func (o Outputs) Map() map[string]int32 {
-	return map[string]int32{"clips": o.Clips, "slides": o.Slides, "videos": o.Videos, "shorts": o.Shorts}
+// Counts are the counts in the shape of a task's status.result.outputs: one entry per kind with files, in
+// a fixed order; nil when the run produced none.
+func (o Outputs) Counts() []tasksv1.OutputCount {
+	var counts []tasksv1.OutputCount
+	for _, c := range []tasksv1.OutputCount{
+		{Kind: tasksv1.OutputClips, Count: o.Clips},
+		{Kind: tasksv1.OutputSlides, Count: o.Slides},
+		{Kind: tasksv1.OutputVideos, Count: o.Videos},
+		{Kind: tasksv1.OutputShorts, Count: o.Shorts},
+	} {
+		if c.Count > 0 {
+			counts = append(counts, c)
+		}
+	}
+	return counts
 }
 
 // CleanupResult is the summary of a cleanup run. The cleanup command also prints it on stdout.

@@ -27,6 +27,9 @@ type VideoOptions struct {
 	EducationalVideo, Combined, Shorts, Slides bool
 	// Repeat is how often the expression clip repeats in the educational video.
 	Repeat int
+	// SubtitleMode is burned into the clips and lesson videos, ShortsSubtitleMode into the shorts:
+	// SubtitleModeDual, SubtitleModeOriginal or SubtitleModeNone.
+	SubtitleMode, ShortsSubtitleMode string
 
 	// RedisURL (runner side) is the optional result cache, from --redis-url or EnvRedisURL. Env never renders
 	// it: the operator gives the runner the URL by Secret reference only (the URL may hold a password).
@@ -42,26 +45,28 @@ type VideoOptions struct {
 	LLMAPIKeyFile string
 }
 
-// VideoOptionsFromSpec is how the operator runs the runner for a VideoTask. Fields a stored object always
-// has (the schema defaults them) fall back to the API's defaults, for objects built in Go that bypassed
-// defaulting.
+// VideoOptionsFromSpec is how the operator runs the runner for a VideoTask. It reads the spec as the API
+// server stores it, with the schema's defaults filled in; it has no defaults of its own.
 func VideoOptionsFromSpec(t *tasksv1.VideoTask) VideoOptions {
 	s := t.Spec
+	perExpression, combined := EducationalVideoFlags(s.Render.EducationalVideo)
 	o := VideoOptions{
 		TaskOptions:          taskOptionsFor(t),
 		Video:                string(s.Source.Video),
 		Subtitles:            string(s.Source.Subtitles),
 		TranslationSubtitles: string(s.Source.TranslationSubtitles),
-		Language:             or(s.Source.Language, tasksv1.DefaultLanguage),
-		TargetLanguage:       or(s.TargetLanguage, tasksv1.DefaultTargetLanguage),
-		MaxExpressions:       int(or(s.Expressions.MaxCount, tasksv1.DefaultMaxCount)),
-		Level:                string(or(s.Expressions.Level, tasksv1.DefaultLevel)),
-		Extractor:            ExtractorFlag(string(or(s.Expressions.Extractor, tasksv1.DefaultExtractor))),
-		EducationalVideo:     boolOr(s.Render.EducationalVideo, tasksv1.DefaultEducationalVideo),
-		Combined:             boolOr(s.Render.CombinedVideo, tasksv1.DefaultCombinedVideo),
-		Shorts:               boolOr(s.Render.Shorts, tasksv1.DefaultShorts),
-		Slides:               boolOr(s.Render.Slides, tasksv1.DefaultSlides),
-		Repeat:               int(or(s.Render.RepeatCount, tasksv1.DefaultRepeatCount)),
+		Language:             string(s.Source.Language),
+		TargetLanguage:       string(s.TargetLanguage),
+		MaxExpressions:       int(s.Expressions.MaxCount),
+		Level:                LevelFlag(s.Expressions.Level),
+		Extractor:            ExtractorFlag(string(s.Expressions.Extractor)),
+		EducationalVideo:     perExpression,
+		Combined:             combined,
+		Shorts:               ShortsFlag(s.Render.Shorts),
+		Slides:               SlidesFlag(s.Render.Slides),
+		Repeat:               int(s.Render.RepeatCount),
+		SubtitleMode:         SubtitleModeFlag(string(s.Render.Subtitles)),
+		ShortsSubtitleMode:   SubtitleModeFlag(string(s.Render.ShortsSubtitles)),
 	}
 	if len(s.Expressions.Include) > 0 {
 		o.Include = append([]string(nil), s.Expressions.Include...)
@@ -75,6 +80,18 @@ func VideoOptionsFromSpec(t *tasksv1.VideoTask) VideoOptions {
 	}
 	return o
 }
+
+// EducationalVideoFlags are the --educational-video and --combined values of spec.render.educationalVideo.
+func EducationalVideoFlags(m tasksv1.EducationalVideoMode) (perExpression, combined bool) {
+	return m == tasksv1.EducationalVideoPerExpression || m == tasksv1.EducationalVideoPerExpressionAndCombined,
+		m == tasksv1.EducationalVideoPerExpressionAndCombined
+}
+
+// ShortsFlag is the --shorts value of spec.render.shorts.
+func ShortsFlag(f tasksv1.ShortsFormat) bool { return f == tasksv1.ShortsVertical }
+
+// SlidesFlag is the --slides value of spec.render.slides.
+func SlidesFlag(i tasksv1.SlideImages) bool { return i == tasksv1.SlideImagesPNG }
 
 // Args are the runner container's arguments: the command and its flags.
 func (o VideoOptions) Args() []string {
@@ -97,6 +114,8 @@ func (o VideoOptions) Args() []string {
 	a.bool(FlagShorts, o.Shorts)
 	a.bool(FlagSlides, o.Slides)
 	a.int(FlagRepeat, o.Repeat)
+	a.str(FlagSubtitleMode, o.SubtitleMode)
+	a.str(FlagShortsSubtitleMode, o.ShortsSubtitleMode)
 	return a
 }
 
@@ -121,17 +140,22 @@ func (o *VideoOptions) Bind(fs FlagBinder) {
 	fs.StringVar(&o.Language, FlagLanguage, tasksv1.DefaultLanguage, "language of the video's dialogue")
 	fs.StringVar(&o.TargetLanguage, FlagTargetLanguage, tasksv1.DefaultTargetLanguage, "language of the learners (translations); the dictionary extractor has ko only")
 	fs.IntVar(&o.MaxExpressions, FlagMaxExpressions, tasksv1.DefaultMaxCount, "most expressions to teach")
-	fs.StringVar(&o.Level, FlagLevel, string(tasksv1.DefaultLevel), "learner level: beginner, intermediate, advanced or mixed")
+	fs.StringVar(&o.Level, FlagLevel, LevelFlag(tasksv1.DefaultLevel), "learner level: beginner, intermediate, advanced or mixed")
 	bindList(fs, &o.Include, FlagInclude, "`expression` that must be taught when it occurs (repeatable)")
 	fs.StringVar(&o.Extractor, FlagExtractor, ExtractorFlag(string(tasksv1.DefaultExtractor)), "how expressions are found: dictionary or llm")
 	fs.StringVar(&o.LLMEndpoint, FlagLLMEndpoint, "", "base URL of an OpenAI-compatible API (--"+FlagExtractor+" llm)")
 	fs.StringVar(&o.LLMModel, FlagLLMModel, "", "LLM model name (--"+FlagExtractor+" llm)")
 	fs.StringVar(&o.LLMAPIKeyFile, FlagLLMAPIKeyFile, "", "file holding the LLM API key (default: env "+EnvLLMAPIKey+")")
-	fs.BoolVar(&o.EducationalVideo, FlagEducationalVideo, tasksv1.DefaultEducationalVideo, "build an educational video per expression")
-	fs.BoolVar(&o.Combined, FlagCombined, tasksv1.DefaultCombinedVideo, "also join the educational videos into one")
-	fs.BoolVar(&o.Shorts, FlagShorts, tasksv1.DefaultShorts, "build a vertical short per expression")
-	fs.BoolVar(&o.Slides, FlagSlides, tasksv1.DefaultSlides, "keep the slide images as outputs")
+	perExpression, combined := EducationalVideoFlags(tasksv1.DefaultEducationalVideo)
+	fs.BoolVar(&o.EducationalVideo, FlagEducationalVideo, perExpression, "build an educational video per expression")
+	fs.BoolVar(&o.Combined, FlagCombined, combined, "also join the educational videos into one")
+	fs.BoolVar(&o.Shorts, FlagShorts, ShortsFlag(tasksv1.DefaultShorts), "build a vertical short per expression")
+	fs.BoolVar(&o.Slides, FlagSlides, SlidesFlag(tasksv1.DefaultSlideImages), "keep the slide images as outputs")
 	fs.IntVar(&o.Repeat, FlagRepeat, tasksv1.DefaultRepeatCount, "how often the expression clip is repeated")
+	fs.StringVar(&o.SubtitleMode, FlagSubtitleMode, SubtitleModeFlag(string(tasksv1.DefaultSubtitles)),
+		"subtitles burned into clips and lesson videos: dual (dialogue and its translation), original or none")
+	fs.StringVar(&o.ShortsSubtitleMode, FlagShortsSubtitleMode, SubtitleModeFlag(string(tasksv1.DefaultSubtitles)),
+		"subtitles burned into shorts: dual, original or none")
 	fs.StringVar(&o.RedisURL, FlagRedisURL, "", "Redis URL for caching expressions (env "+EnvRedisURL+")")
 }
 
@@ -150,19 +174,4 @@ func (o *VideoOptions) ApplyEnv(getenv func(string) string) error {
 	}
 	o.LLMAPIKey = getenv(EnvLLMAPIKey)
 	return nil
-}
-
-func or[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
-}
-
-func boolOr(v *bool, def bool) bool {
-	if v == nil {
-		return def
-	}
-	return *v
 }

@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	tasksv1alpha1 "github.com/langflix/langflix-operator/api/v1alpha1"
@@ -103,7 +104,7 @@ func (w *statusWriter) progress(ctx context.Context, percent int32, stage, messa
 	at := w.progressAt
 	w.progressAt = w.progressAt.Add(w.step)
 	w.set(ctx, func(st *tasksv1alpha1.TaskStatus) {
-		st.Progress = &tasksv1alpha1.TaskProgress{Percent: percent, Stage: stage, Message: message,
+		st.Progress = &tasksv1alpha1.TaskProgress{Percent: ptr.To(percent), Stage: stage, Message: message,
 			UpdateTime: &metav1.Time{Time: at}}
 	})
 }

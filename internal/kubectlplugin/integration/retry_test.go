@@ -3,6 +3,7 @@ package integration
 import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	tasksv1alpha1 "github.com/langflix/langflix-operator/api/v1alpha1"
@@ -12,7 +13,7 @@ import (
 
 var _ = Describe("kubectl langflix retry", func() {
 	It("creates NAME-retry-N from a failed task's spec and labels, numbering on from earlier retries", func(ctx SpecContext) {
-		orig := testutil.MakeVideoTask("sintel", ns).Label("batch", "week42").MaxCount(7).Shorts(true).Retries(1).Obj()
+		orig := testutil.MakeVideoTask("sintel", ns).Label("batch", "week42").MaxCount(7).Shorts(tasksv1alpha1.ShortsVertical).Retries(1).Obj()
 		Expect(k8sClient.Create(ctx, orig)).To(Succeed())
 		newStatusWriter(orig).finish(ctx, tasksv1alpha1.TaskFailed, "BackoffLimitExceeded", "attempt 2 failed", nil)
 
@@ -41,7 +42,7 @@ var _ = Describe("kubectl langflix retry", func() {
 	It("takes --name and retries SlideTasks too", func(ctx SpecContext) {
 		orig := testutil.MakeSlideTask("ice", ns).Obj()
 		Expect(k8sClient.Create(ctx, orig)).To(Succeed())
-		newStatusWriter(orig).finish(ctx, tasksv1alpha1.TaskSucceeded, "", "", &tasksv1alpha1.TaskResult{Expressions: 1})
+		newStatusWriter(orig).finish(ctx, tasksv1alpha1.TaskSucceeded, "", "", &tasksv1alpha1.TaskResult{Expressions: ptr.To[int32](1)})
 
 		out, err := runPlugin(ctx, "retry", "st/ice", "-n", ns, "--name", "ice-again")
 		Expect(err).NotTo(HaveOccurred())

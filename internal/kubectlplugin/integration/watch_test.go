@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gbytes"
+	"k8s.io/utils/ptr"
 
 	tasksv1alpha1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/test/testutil"
@@ -45,8 +46,8 @@ var _ = Describe("kubectl langflix watch", func() {
 		Consistently(r.Out, "1s").ShouldNot(gbytes.Say(`sintel`))
 
 		w.finish(ctx, tasksv1alpha1.TaskSucceeded, "", "", &tasksv1alpha1.TaskResult{
-			Expressions: 5, Manifest: ns + "/sintel/manifest.json",
-			Outputs: map[string]int32{"clips": 5, "videos": 5},
+			Expressions: ptr.To[int32](5), Manifest: ns + "/sintel/manifest.json",
+			Outputs: []tasksv1alpha1.OutputCount{{Kind: tasksv1alpha1.OutputClips, Count: 5}, {Kind: tasksv1alpha1.OutputVideos, Count: 5}},
 		})
 		Expect(r.Err()).To(Succeed())
 		Expect(r.Out).To(gbytes.Say(`sintel Succeeded 60% videos attempt 1/4\n`))
@@ -79,7 +80,7 @@ var _ = Describe("kubectl langflix watch", func() {
 
 		vw := newStatusWriter(video)
 		vw.phase(ctx, tasksv1alpha1.TaskRunning, 1, "episode-vt-1")
-		vw.finish(ctx, tasksv1alpha1.TaskSucceeded, "", "", &tasksv1alpha1.TaskResult{Expressions: 2})
+		vw.finish(ctx, tasksv1alpha1.TaskSucceeded, "", "", &tasksv1alpha1.TaskResult{Expressions: ptr.To[int32](2)})
 
 		Expect(r.Err()).To(MatchError("1 of 2 tasks did not succeed"))
 		out := string(r.Out.Contents())
