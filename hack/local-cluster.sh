@@ -100,7 +100,8 @@ localnode_bin() {
     mkdir -p "$CACHE/bin"
     (cd "$src" && CGO_ENABLED=0 go build -trimpath -o "$bin.tmp" .)
     mv "$bin.tmp" "$bin"
-    find "$CACHE/bin" -maxdepth 1 -name 'localnode-*' ! -name "localnode-$hash" -delete
+    # Other worktrees may run other localnode sources at the same time: only day-old builds are pruned.
+    find "$CACHE/bin" -maxdepth 1 -name 'localnode-*' ! -name "localnode-$hash" -mtime +1 -delete
   fi
   echo "$bin"
 }

@@ -208,16 +208,9 @@ func (w *podWatcher) Disrupted() int {
 // pair of runner processes of one task whose lifetimes overlapped, by their nanosecond clocks. A process
 // killed before it wrote its end line (SIGKILL) is reported as unfinished rather than guessed at.
 func ledgerOverlaps(volume string) (overlaps, unfinished []string, runs int, err error) {
-	overlaps, unfinished, runs, _, err = readLedgers(volume)
-	return overlaps, unfinished, runs, err
-}
-
-// readLedgers is ledgerOverlaps that also counts the runs by the exit code they ended with.
-func readLedgers(volume string) (overlaps, unfinished []string, runs int, exitCodes map[string]int, err error) {
-	exitCodes = map[string]int{}
 	files, err := filepath.Glob(filepath.Join(volume, "chaos-ledger", "*.log"))
 	if err != nil {
-		return nil, nil, 0, nil, err
+		return nil, nil, 0, err
 	}
 	type span struct {
 		pod        string
@@ -226,7 +219,7 @@ func readLedgers(volume string) (overlaps, unfinished []string, runs int, exitCo
 	for _, file := range files {
 		f, err := os.Open(file)
 		if err != nil {
-			return nil, nil, 0, nil, err
+			return nil, nil, 0, err
 		}
 		spans := map[string]*span{}
 		sc := bufio.NewScanner(f)
@@ -246,9 +239,6 @@ func readLedgers(volume string) (overlaps, unfinished []string, runs int, exitCo
 			case "end":
 				if s := spans[key]; s != nil {
 					s.end = ns
-				}
-				if len(fields) > 4 {
-					exitCodes[fields[4]]++
 				}
 			}
 		}
@@ -272,7 +262,7 @@ func readLedgers(volume string) (overlaps, unfinished []string, runs int, exitCo
 			}
 		}
 	}
-	return overlaps, unfinished, runs, exitCodes, nil
+	return overlaps, unfinished, runs, nil
 }
 
 // taskSummary is what a scenario's counts are made of.
