@@ -118,9 +118,8 @@ func scenarioDisruptions(ctx context.Context, t *testing.T, e *env, _ *operator)
 	disrupted := map[string]time.Time{} // pod: when the API server accepted its deletion or eviction
 	deadline := time.Now().Add(5 * time.Minute)
 	for len(deleted) < toDelete && time.Now().Before(deadline) {
-		runs, _ := ledgerRuns(volume)
 		for task, pods := range w.RunningPods() {
-			if run := runs[pods[0]]; deleted[task] || len(deleted) >= toDelete || run.start.IsZero() || !run.end.IsZero() {
+			if deleted[task] || len(deleted) >= toDelete || !runnerRunning(volume, ns, task, pods[0]) {
 				continue
 			}
 			err := e.c.Delete(ctx, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: pods[0], Namespace: ns}})
