@@ -196,11 +196,15 @@ expect_line "$ALL" "- expression: '''langflix-ci-runner'''" "all-values: the pol
 expect_line "$ALL" "- expression: '[''langflix-batch'', ''langflix-low'']'" "all-values: admission.allowedPriorityClasses"
 expect_line "$ALL" '- --max-concurrent-reconciles=8' "all-values: --max-concurrent-reconciles"
 expect_line "$ALL" '- --kube-api-qps=20.5' "all-values: --kube-api-qps"
+expect_line "$DEFAULT" '- --max-running-tasks=0' "default: no limit on running tasks"
+expect_line "$ALL" '- --max-running-tasks=20' "all-values: --max-running-tasks"
+expect_line "$ALL" '- --max-running-tasks-per-namespace=3' "all-values: --max-running-tasks-per-namespace"
 expect_line "$ALL" '- --v=4' "all-values: -v"
 expect_no_match "$ALL" '^kind: ClusterRoleBinding' "all-values: watchNamespaces binds with RoleBindings only"
 
 # The values schema is in force.
 expect_render_failure "concurrency 0" "concurrency" --set concurrency=0
+expect_render_failure "a negative limit on running tasks" "maxRunningTasks" --set queue.maxRunningTasks=-1
 expect_render_failure "an unknown pull policy" "pullPolicy" --set image.pullPolicy=Sometimes
 expect_render_failure "an unknown value key" "replicas" --set replicas=2
 expect_render_failure "a bad runner quantity" "memoryLimit" --set runner.resources.memoryLimit=lots

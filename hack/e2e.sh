@@ -18,6 +18,10 @@
 #   E2E_GO_TEST_FLAGS    extra `go test` flags, e.g. "-ginkgo.focus=SlideTask" (default: none)
 #   E2E_CHAOS=0          skip the short fault harness (default: run it; E2E_CHAOS_SCENARIOS picks scenarios,
 #                        default 1,2,3,5)
+#   E2E_KUEUE=0          do not start Kueue beside the cluster (hack/kueue.sh); its spec is then skipped
+#
+# Kueue (hack/kueue.sh, built by hack/build-tools.sh) runs beside the cluster for the queue specs, and stops
+# before the cluster does. The queue specs also run a redis-server on the host, on BASE+86.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -42,9 +46,11 @@ export LOCALNODE_IMAGE_MAP="langflix-operator:*=$ROOT/bin/manager langflix-runne
 teardown() {
   local code=$?
   if [[ "${E2E_KEEP_CLUSTER:-}" == 1 ]]; then
-    log "cluster kept (E2E_KEEP_CLUSTER=1): export KUBECONFIG=$LANGFLIX_CLUSTER_DIR/kubeconfig"
-    log "stop it with: LANGFLIX_CLUSTER_DIR=$LANGFLIX_CLUSTER_DIR LANGFLIX_CLUSTER_PORT_BASE=$LANGFLIX_CLUSTER_PORT_BASE $CLUSTER down"
+    log "cluster and Kueue kept (E2E_KEEP_CLUSTER=1): export KUBECONFIG=$LANGFLIX_CLUSTER_DIR/kubeconfig"
+    log "stop them with: export LANGFLIX_CLUSTER_DIR=$LANGFLIX_CLUSTER_DIR LANGFLIX_CLUSTER_PORT_BASE=$LANGFLIX_CLUSTER_PORT_BASE; $ROOT/hack/kueue.sh stop; $CLUSTER down"
   else
+    # Kueue is a client of the apiserver: it stops first.
+    "$ROOT/hack/kueue.sh" stop || true
     "$CLUSTER" down || true
   fi
   log "finished in $((SECONDS - started)) s (exit $code)"
@@ -55,10 +61,16 @@ trap teardown EXIT
 # Every run starts from a fresh cluster state: nothing an earlier run left (tasks, a Lease still held by an
 # operator that could not release it) changes what this one sees. A kept cluster is reused as it is.
 if [[ "${E2E_KEEP_CLUSTER:-}" != 1 ]]; then
+  "$ROOT/hack/kueue.sh" stop || true # its pid file lives in the folder that reset deletes
   "$CLUSTER" reset
 fi
 "$CLUSTER" up
 eval "$("$CLUSTER" env)"
+export E2E_KUEUE="${E2E_KUEUE:-1}"
+if [[ "$E2E_KUEUE" == 1 ]]; then
+  log "starting Kueue beside the cluster"
+  "$ROOT/hack/kueue.sh" start
+fi
 
 export E2E_KUBECONFIG="$KUBECONFIG"
 export E2E_CLUSTER_DIR="$LANGFLIX_CLUSTER_DIR"
@@ -66,6 +78,7 @@ export E2E_K8S_BIN
 E2E_K8S_BIN=$("$ROOT/hack/build-k8s-binaries.sh" path)
 export E2E_METRICS_PORT="${E2E_METRICS_PORT:-$((LANGFLIX_CLUSTER_PORT_BASE + 81))}"
 export E2E_PROBE_PORT="${E2E_PROBE_PORT:-$((LANGFLIX_CLUSTER_PORT_BASE + 82))}"
+export E2E_REDIS_PORT="${E2E_REDIS_PORT:-$((LANGFLIX_CLUSTER_PORT_BASE + 86))}"
 
 log "running the suite (cluster ready after $((SECONDS - started)) s)"
 read -r -a extra <<<"${E2E_GO_TEST_FLAGS:-}"

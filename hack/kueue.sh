@@ -19,6 +19,9 @@
 #     webhook.certDir (generated here per cluster), and the metrics server, with internal certificates off,
 #     reads one from the fixed path /etc/kueue/metrics/certs (tls.crt, tls.key; not configurable in v0.17.0).
 #     start writes a self-signed pair there when none exists, which needs root; otherwise it says what to run.
+#     Turning the metrics server off (metrics.bindAddress "0") does not avoid it: cmd/kueue/main.go builds the
+#     certificate watcher, which reads the pair at once and exits without it, whenever internalCertManagement
+#     is off, before the bind address is looked at.
 #
 # Stop Kueue before the cluster (hack/local-cluster.sh down knows nothing of it): clients first, then the
 # apiserver, as with every component. State lives in the cluster folder of hack/local-cluster.sh (LANGFLIX_CLUSTER_DIR, default

@@ -167,6 +167,28 @@ type TaskTemplate struct {
 	// +kubebuilder:validation:Minimum=0
 	// +optional
 	TTLSecondsAfterFinished *int32 `json:"ttlSecondsAfterFinished,omitempty"`
+
+	// priority orders the task among the tasks that wait for the operator's capacity (its cluster and
+	// per-namespace limits on running tasks): a higher priority is admitted first; tasks of equal priority
+	// are admitted oldest first, the namespaces taking turns so that none starves another. It may change
+	// while the task waits. It is not a pod priority (that is priorityClassName), and it does not order tasks
+	// that Kueue admits (queueName): Kueue orders those by their WorkloadPriorityClass. Unset means 0.
+	// +kubebuilder:validation:Minimum=-1000
+	// +kubebuilder:validation:Maximum=1000
+	// +optional
+	Priority *int32 `json:"priority,omitempty"`
+
+	// queueName hands the task's attempts to Kueue: it names a Kueue LocalQueue in the task's namespace.
+	// Each attempt's Job is created suspended with the label kueue.x-k8s.io/queue-name, Kueue starts it when
+	// its ClusterQueue has quota, and the operator's own limits on running tasks do not apply. When unset, the
+	// namespace's annotation tasks.langflix.io/queue-name names the queue, if it has one. It cannot change
+	// after creation.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.queueName is immutable: a task is one run; create a new task instead"
+	// +optional
+	QueueName string `json:"queueName,omitempty"`
 }
 
 // TaskPhase is a coarse summary of where a task is in its life, for people (kubectl columns, the kubectl
@@ -338,6 +360,34 @@ type AttemptStatus struct {
 	Message string `json:"message,omitempty"`
 }
 
+// QueueStatus says what a task waits for before its attempt's runner may start.
+// +kubebuilder:validation:MinProperties=1
+type QueueStatus struct {
+	// position is the task's place among the tasks that wait for the operator's capacity, 1 being the next to
+	// start. It is exact up to 10; beyond that it is written when it crosses 20, 50, 100, 200, 500, 1000, 2000,
+	// 5000 or 10000, so that thousands of waiting tasks are not rewritten at every start. Unset for tasks that
+	// Kueue admits.
+	// +kubebuilder:validation:Minimum=1
+	// +optional
+	Position int32 `json:"position,omitempty"`
+	// localQueue is the Kueue LocalQueue the attempt's Job was submitted to, for tasks that Kueue admits.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +optional
+	LocalQueue string `json:"localQueue,omitempty"`
+	// workload is the Kueue Workload of the attempt's Job, once Kueue created it.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +optional
+	Workload string `json:"workload,omitempty"`
+	// identicalTask is the task with the same inputs, options and storage that this one waits for, to be
+	// served from its result instead of doing the same work twice.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +optional
+	IdenticalTask string `json:"identicalTask,omitempty"`
+}
+
 // TaskStatus is the observed state of a VideoTask or SlideTask.
 // +kubebuilder:validation:MinProperties=1
 type TaskStatus struct {
@@ -391,6 +441,11 @@ type TaskStatus struct {
 	// nextRetryTime is when the next attempt starts, while a retry waits for its backoff.
 	// +optional
 	NextRetryTime *metav1.Time `json:"nextRetryTime,omitempty"`
+	// queue says what the task waits for while it is Queued without a running attempt: its place among the
+	// tasks waiting for the operator's capacity, its Kueue LocalQueue and Workload, or the identical task whose
+	// result it will reuse. Unset once its runner starts.
+	// +optional
+	Queue QueueStatus `json:"queue,omitzero"`
 	// result summarises a successful (or partial) run.
 	// +optional
 	Result *TaskResult `json:"result,omitempty"`

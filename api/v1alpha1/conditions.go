@@ -73,6 +73,25 @@ const (
 	ReasonFailedCreate = "FailedCreate"
 )
 
+// Reasons of a task that waits before its attempt's runner may start, and of one served from an earlier
+// identical run.
+const (
+	// ReasonWaitingForCapacity: the operator's limit on running tasks (cluster-wide or the namespace's) is
+	// reached; the task is Queued at status.queue.position and starts when its turn comes.
+	ReasonWaitingForCapacity = "WaitingForCapacity"
+	// ReasonWaitingForIdenticalTask: a task with the same inputs, options and storage is already running
+	// (status.queue.identicalTask); this one starts when it finished, and is served from its result.
+	ReasonWaitingForIdenticalTask = "WaitingForIdenticalTask"
+	// ReasonWaitingForKueue: the attempt's Job waits for Kueue, which has not reported on it yet (no Workload,
+	// or a Workload without a verdict). Once it has, the task's reason is the Workload's own (Pending,
+	// Inadmissible, QuotaReserved, Evicted, ...) and its message Kueue's.
+	ReasonWaitingForKueue = "WaitingForKueue"
+	// ReasonCacheHit: the runner found the complete result of an identical earlier run (same input bytes,
+	// options and storage) in the cache and linked its outputs into this task's output folder instead of
+	// doing the work again.
+	ReasonCacheHit = "CacheHit"
+)
+
 // Reasons of a reconcile step that failed. The operator writes the step's reason and the API server's
 // message to status before it retries with backoff, so a failure shows in status, not only in its log.
 const (
@@ -89,6 +108,10 @@ const (
 	ReasonFinalizerFailed     = "FinalizerFailed"
 	ReasonCronJobSyncFailed   = "CronJobSyncFailed"
 	ReasonDeleteExpiredFailed = "DeleteExpiredFailed"
+	// ReasonListIdenticalTasksFailed: the operator could not list the tasks that ask for the same work.
+	ReasonListIdenticalTasksFailed = "ListIdenticalTasksFailed"
+	// ReasonKueueWorkloadFailed: the operator could not read or patch the Kueue Workload of the task's Job.
+	ReasonKueueWorkloadFailed = "KueueWorkloadFailed"
 )
 
 // Labels and annotations the operator puts on its children.
@@ -109,4 +132,13 @@ const (
 	FinalizerResult = "tasks.langflix.io/result"
 	// ManagedByValue is LabelManagedBy's value: the operator's name.
 	ManagedByValue = "langflix-operator"
+
+	// AnnotationMaxRunningTasks on a Namespace overrides the operator's per-namespace limit on running tasks
+	// (--max-running-tasks-per-namespace) for that namespace: a whole number, 0 for no limit. It sits on the
+	// Namespace, which tenants usually may not change, so that they cannot raise their own limit.
+	AnnotationMaxRunningTasks = "tasks.langflix.io/max-running-tasks"
+	// AnnotationQueueName on a Namespace is the Kueue LocalQueue of its tasks that set no spec.queueName.
+	AnnotationQueueName = "tasks.langflix.io/queue-name"
+	// LabelKueueQueueName is Kueue's label that hands a Job to a LocalQueue.
+	LabelKueueQueueName = "kueue.x-k8s.io/queue-name"
 )

@@ -114,6 +114,7 @@ const MaxSlidesCharacters = 100000
 // +kubebuilder:validation:XValidation:rule="has(self.output) == has(oldSelf.output)",message="spec.output cannot be added or removed: a task is one run; create a new task instead",fieldPath=".output"
 // +kubebuilder:validation:XValidation:rule="has(self.priorityClassName) == has(oldSelf.priorityClassName)",message="spec.priorityClassName cannot be added or removed: a task is one run; create a new task instead",fieldPath=".priorityClassName"
 // +kubebuilder:validation:XValidation:rule="has(self.serviceAccountName) == has(oldSelf.serviceAccountName)",message="spec.serviceAccountName cannot be added or removed: a task is one run; create a new task instead",fieldPath=".serviceAccountName"
+// +kubebuilder:validation:XValidation:rule="has(self.queueName) == has(oldSelf.queueName)",message="spec.queueName cannot be added or removed: a task is one run; create a new task instead",fieldPath=".queueName"
 type SlideTaskSpec struct {
 	// content is a single slide. Exactly one of content and slides is set. Immutable.
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.content is immutable: a task is one run; create a new task instead"

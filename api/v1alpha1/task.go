@@ -38,3 +38,11 @@ func (t *TaskTemplate) IsSuspended() bool { return t.Suspend != nil && *t.Suspen
 
 // IsFinished reports whether the phase is terminal.
 func (p TaskPhase) IsFinished() bool { return p == TaskSucceeded || p == TaskFailed }
+
+// PriorityOrDefault is spec.priority, 0 when unset.
+func (t *TaskTemplate) PriorityOrDefault() int32 {
+	if t.Priority == nil {
+		return 0
+	}
+	return *t.Priority
+}

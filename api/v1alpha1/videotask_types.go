@@ -234,6 +234,7 @@ type RenderSpec struct {
 // +kubebuilder:validation:XValidation:rule="has(self.output) == has(oldSelf.output)",message="spec.output cannot be added or removed: a task is one run; create a new task instead",fieldPath=".output"
 // +kubebuilder:validation:XValidation:rule="has(self.priorityClassName) == has(oldSelf.priorityClassName)",message="spec.priorityClassName cannot be added or removed: a task is one run; create a new task instead",fieldPath=".priorityClassName"
 // +kubebuilder:validation:XValidation:rule="has(self.serviceAccountName) == has(oldSelf.serviceAccountName)",message="spec.serviceAccountName cannot be added or removed: a task is one run; create a new task instead",fieldPath=".serviceAccountName"
+// +kubebuilder:validation:XValidation:rule="has(self.queueName) == has(oldSelf.queueName)",message="spec.queueName cannot be added or removed: a task is one run; create a new task instead",fieldPath=".queueName"
 type VideoTaskSpec struct {
 	// source names the video and its subtitles. Immutable.
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.source is immutable: a task is one run; create a new task instead"

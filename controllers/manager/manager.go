@@ -1,6 +1,7 @@
 package manager
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"time"
@@ -24,6 +25,9 @@ import (
 	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/controllers/cleanuppolicy"
+	"github.com/langflix/langflix-operator/controllers/internal/admission"
+	"github.com/langflix/langflix-operator/controllers/internal/kueue"
+	"github.com/langflix/langflix-operator/controllers/internal/namespaces"
 	"github.com/langflix/langflix-operator/controllers/task"
 )
 
@@ -32,6 +36,7 @@ func Scheme() *runtime.Scheme {
 	s := runtime.NewScheme()
 	utilruntime.Must(clientgoscheme.AddToScheme(s))
 	utilruntime.Must(tasksv1.AddToScheme(s))
+	utilruntime.Must(kueue.AddToScheme(s))
 	return s
 }
 
@@ -125,30 +130,51 @@ func CacheOptions(opts Options) cache.Options {
 	return cacheOpts
 }
 
-// SetupControllers registers the VideoTask, SlideTask and CleanupPolicy controllers with mgr.
+// SetupControllers registers the VideoTask, SlideTask and CleanupPolicy controllers with mgr, and the
+// admission queue that the two task controllers share.
 func SetupControllers(mgr ctrl.Manager, opts Options) error {
+	ctx := context.Background()
 	recorder := mgr.GetEventRecorder(runnerv1.FieldManagerOperator)
-	kinds := []struct {
-		kind string
-		new  func() tasksv1.Task
-	}{
-		{tasksv1.KindVideoTask, func() tasksv1.Task { return &tasksv1.VideoTask{} }},
-		{tasksv1.KindSlideTask, func() tasksv1.Task { return &tasksv1.SlideTask{} }},
+	var clk clock.WithTicker = clock.RealClock{}
+	if opts.Clock != nil {
+		clk = opts.Clock
 	}
+	kinds := []admission.TaskKind{
+		{Kind: tasksv1.KindVideoTask, New: func() tasksv1.Task { return &tasksv1.VideoTask{} }},
+		{Kind: tasksv1.KindSlideTask, New: func() tasksv1.Task { return &tasksv1.SlideTask{} }},
+	}
+	nsStore := namespaces.NewStore()
+	if err := namespaces.Watch(ctx, mgr, nsStore, opts.Namespaces, opts.NamespacePollInterval); err != nil {
+		return err
+	}
+	queue := admission.New(admission.Config{Limits: opts.Limits, Namespaces: nsStore, Clock: clk})
+	if err := admission.Setup(ctx, mgr, queue, kinds); err != nil {
+		return fmt.Errorf("set up the admission queue: %w", err)
+	}
+	kueueAvailable := kueue.Available(mgr.GetRESTMapper())
+	if kueueAvailable {
+		if err := mgr.GetFieldIndexer().IndexField(ctx, &kueue.Workload{}, kueue.OwnerJobIndex, kueue.OwnerJobUIDs); err != nil {
+			return fmt.Errorf("index Kueue Workloads: %w", err)
+		}
+	}
+	mgr.GetLogger().Info("Admission", "limits", opts.Limits.String(), "kueue", kueueAvailable)
 	for _, k := range kinds {
 		r := &task.Reconciler{
 			Client:                  mgr.GetClient(),
 			APIReader:               mgr.GetAPIReader(),
 			Recorder:                recorder,
-			Clock:                   clock.RealClock{},
+			Clock:                   clk,
 			Runner:                  opts.Runner,
 			Policy:                  opts.Attempts,
-			Kind:                    k.kind,
-			NewTask:                 k.new,
+			Kind:                    k.Kind,
+			NewTask:                 k.New,
 			MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
+			Queue:                   queue,
+			Namespaces:              nsStore,
+			KueueAvailable:          kueueAvailable,
 		}
-		if err := r.SetupWithManager(mgr); err != nil {
-			return fmt.Errorf("set up %s controller: %w", k.kind, err)
+		if err := r.SetupWithManager(ctx, mgr); err != nil {
+			return fmt.Errorf("set up %s controller: %w", k.Kind, err)
 		}
 	}
 	cleanup := &cleanuppolicy.Reconciler{

@@ -6,12 +6,16 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/utils/clock"
 
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+	"github.com/langflix/langflix-operator/controllers/internal/admission"
 	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
 	"github.com/langflix/langflix-operator/controllers/task"
 )
@@ -32,6 +36,14 @@ type Options struct {
 	Attempts                                  task.AttemptPolicy
 	KubeAPIQPS                                float64
 	KubeAPIBurst                              int
+	// Limits are the operator's limits on running tasks (--max-running-tasks and
+	// --max-running-tasks-per-namespace); 0 means none.
+	Limits admission.Limits
+	// Clock is the operator's clock; nil is the real one. Tests set a fake clock (it is no flag).
+	Clock clock.WithTicker
+	// NamespacePollInterval is how often an operator limited to --namespaces reads their settings (it may
+	// not watch Namespaces).
+	NamespacePollInterval time.Duration
 }
 
 // ParseOptions parses a manager command line (without the program name) exactly as Main does. Suites outside
@@ -86,6 +98,10 @@ func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
 		"How long a configuration error that waiting cannot fix (a missing Secret, PersistentVolumeClaim or ServiceAccount) may hold an attempt's pod before the task fails with reason PodConfigurationError. Env POD_CONFIG_ERROR_GRACE.")
 	fs.DurationVar(&o.Attempts.RecheckInterval, "pod-create-recheck-interval", task.DefaultAttemptPolicy.RecheckInterval,
 		"How often a Job without a pod is looked at again for the Job controller's FailedCreate events.")
+	var maxRunning, maxRunningPerNS string
+	fs.StringVar(&maxRunning, "max-running-tasks", env("MAX_RUNNING_TASKS", "0"), "Most tasks (VideoTasks and SlideTasks) whose Jobs run at once in the whole cluster; more wait in the operator's queue (phase Queued, reason WaitingForCapacity). 0: no limit. Tasks Kueue admits (spec.queueName) do not count. Env MAX_RUNNING_TASKS.")
+	fs.StringVar(&maxRunningPerNS, "max-running-tasks-per-namespace", env("MAX_RUNNING_TASKS_PER_NAMESPACE", "0"), "Most tasks running at once in one namespace; a Namespace's annotation "+tasksv1.AnnotationMaxRunningTasks+" overrides it. 0: no limit. Env MAX_RUNNING_TASKS_PER_NAMESPACE.")
+	fs.DurationVar(&o.NamespacePollInterval, "namespace-poll-interval", time.Minute, "With --namespaces, how often the operator reads those Namespaces' annotations (it may not watch Namespaces then).")
 	fs.Float64Var(&o.KubeAPIQPS, "kube-api-qps", 50, "Client requests per second to the API server.")
 	fs.IntVar(&o.KubeAPIBurst, "kube-api-burst", 100, "Client request burst to the API server.")
 	if err := fs.Parse(args); err != nil {
@@ -117,6 +133,16 @@ func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
 	}
 	if o.Attempts.ConfigErrorGrace <= 0 || o.Attempts.RecheckInterval <= 0 {
 		return o, fmt.Errorf("--pod-config-error-grace and --pod-create-recheck-interval must be positive")
+	}
+	for _, l := range []struct {
+		flag, value string
+		into        *int
+	}{{"--max-running-tasks", maxRunning, &o.Limits.Cluster}, {"--max-running-tasks-per-namespace", maxRunningPerNS, &o.Limits.PerNamespace}} {
+		n, err := strconv.Atoi(strings.TrimSpace(l.value))
+		if err != nil || n < 0 {
+			return o, fmt.Errorf("%s: %q is not a whole number of tasks (0 means no limit)", l.flag, l.value)
+		}
+		*l.into = n
 	}
 	if o.Runner.Image == "" {
 		return o, fmt.Errorf("--runner-image must not be empty")

@@ -17,6 +17,7 @@ import (
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/controllers/internal/conditions"
 	"github.com/langflix/langflix-operator/controllers/internal/kubewrite"
+	"github.com/langflix/langflix-operator/controllers/internal/kueue"
 	"github.com/langflix/langflix-operator/controllers/internal/metrics"
 	"github.com/langflix/langflix-operator/controllers/internal/naming"
 	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
@@ -50,15 +51,14 @@ func (r *Reconciler) act(ctx context.Context, task tasksv1.Task, obs taskObserva
 	if !plan.createJob {
 		return nil, nil
 	}
-	// Admission point: whatever must agree before an attempt's Job exists (a queue, a quota of the
-	// operator's own) decides here; the Job is created only after it.
-	return r.createJob(ctx, task, plan.status.CurrentAttempt.Number, obs.pods)
+	// The admission queue (gate) decided before: the Job is created only with its slot, or handed to Kueue.
+	return r.createJob(ctx, task, plan.status.CurrentAttempt.Number, obs.pods, plan.kueueQueue)
 }
 
 // createJob creates the Job of attempt n, after making sure no pod of an earlier attempt still runs, and
 // sorts the API server's refusals into those that waiting can fix (retried with backoff, task Pending) and
 // those it cannot (the task fails).
-func (r *Reconciler) createJob(ctx context.Context, task tasksv1.Task, n int32, cached []corev1.Pod) (*batchv1.Job, error) {
+func (r *Reconciler) createJob(ctx context.Context, task tasksv1.Task, n int32, cached []corev1.Pod, kueueQueue string) (*batchv1.Job, error) {
 	if existing, err := r.waitForEarlierPods(ctx, task, n, cached); existing != nil || err != nil {
 		return existing, err
 	}
@@ -71,6 +71,9 @@ func (r *Reconciler) createJob(ctx context.Context, task tasksv1.Task, n int32, 
 		return nil, conditions.Step(tasksv1.ReasonRunnerAccessFailed, err)
 	}
 	job := jobForTask(task, r.Kind, n, r.Runner)
+	if kueueQueue != "" {
+		kueue.Submit(job, kueueQueue)
+	}
 	err := r.Client.Create(ctx, job)
 	if apierrors.IsAlreadyExists(err) {
 		return r.adoptExisting(ctx, task, job.Name)

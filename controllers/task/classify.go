@@ -44,6 +44,9 @@ func classifyAttempt(job *batchv1.Job, cond *batchv1.JobCondition, term *jobs.Te
 		if result != nil {
 			message = fmt.Sprintf("completed: %d expressions, manifest %s", ptr.Deref(result.Expressions, 0), result.Manifest)
 		}
+		if msg != nil && msg.Reason == runnerv1.ReasonCacheHit {
+			return attemptOutcome{succeeded: true, reason: tasksv1.ReasonCacheHit, message: msg.Message, result: result, startedAt: startedAt}
+		}
 		return attemptOutcome{succeeded: true, reason: tasksv1.ReasonCompleted, message: message, result: result, startedAt: startedAt}
 	}
 	if cond.Reason == batchv1.JobReasonDeadlineExceeded {

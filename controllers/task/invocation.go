@@ -12,7 +12,8 @@ func runnerInvocation(task tasksv1.Task, cfg runnerpod.Config) ([]string, []runn
 	switch t := task.(type) {
 	case *tasksv1.VideoTask:
 		o := runnerv1.VideoOptionsFromSpec(t)
-		return o.Args(), append(o.Env(), runnerpod.CacheEnv(t.Namespace, cfg)...)
+		env := append(o.Env(), runnerpod.CacheEnv(t.Namespace, cfg)...)
+		return o.Args(), append(env, runnerpod.StorageIDEnv(t.Namespace, t.Spec.Storage, cfg)...)
 	case *tasksv1.SlideTask:
 		o := runnerv1.SlideOptionsFromSpec(t)
 		return o.Args(), o.Env()

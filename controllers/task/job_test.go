@@ -117,6 +117,7 @@ func TestJobForVideoTask(t *testing.T) {
 								LocalObjectReference: corev1.LocalObjectReference{Name: "langflix-runner-cache"}, Key: "url",
 							}}},
 							{Name: runnerv1.EnvCacheScope, Value: "lessons"},
+							{Name: runnerv1.EnvStorageID, Value: "pvc/lessons/media"},
 							{Name: runnerv1.EnvTaskKind, Value: tasksv1.KindVideoTask},
 							{Name: runnerv1.EnvTaskName, Value: "episode-1"},
 							{Name: runnerv1.EnvTaskNamespace, Value: "lessons"},

@@ -48,6 +48,8 @@ type taskPlan struct {
 	releasePods []corev1.Pod
 	// clearProgress asks for the stored progress, an earlier attempt's, to be removed.
 	clearProgress bool
+	// kueueQueue, when set, submits the created Job to this Kueue LocalQueue (the gate decides it).
+	kueueQueue string
 	// deleteTask asks for the task to be deleted: its ttlSecondsAfterFinished passed.
 	deleteTask bool
 	// requeueAfter asks for another look after this long (a retry's backoff, a start deadline, a TTL).
@@ -254,7 +256,7 @@ func (p *planner) endAttempt(o attemptOutcome, at time.Time) {
 	switch {
 	case o.succeeded:
 		p.st.Result = o.result
-		p.finish(tasksv1.TaskSucceeded, tasksv1.ReasonCompleted, o.message, at)
+		p.finish(tasksv1.TaskSucceeded, o.reason, o.message, at)
 	case !o.retryable:
 		p.st.Result = o.result
 		p.finish(tasksv1.TaskFailed, o.reason, o.message, at)

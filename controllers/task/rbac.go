@@ -21,3 +21,10 @@ package task
 // +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=clusterroles,verbs=bind,resourceNames=langflix-runner
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=create;patch,resourceNames=langflix-runner-cache
+
+// The admission queue reads Namespaces' annotations (their limit on running tasks, their default Kueue
+// LocalQueue): metadata only, watched when the operator serves every namespace, read by name in each namespace
+// it is limited to. Kueue's Workloads are read to show why a Job waits, and their spec.active is patched to
+// stop (and resume) a suspended task's Workload, since Kueue would resume a Job suspended behind its back.
+// +kubebuilder:rbac:groups="",resources=namespaces,verbs=get;list;watch
+// +kubebuilder:rbac:groups=kueue.x-k8s.io,resources=workloads,verbs=get;list;watch;patch

@@ -24,8 +24,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
+	"github.com/langflix/langflix-operator/controllers/internal/admission"
 	"github.com/langflix/langflix-operator/controllers/internal/conditions"
 	"github.com/langflix/langflix-operator/controllers/internal/kubewrite"
+	"github.com/langflix/langflix-operator/controllers/internal/kueue"
+	"github.com/langflix/langflix-operator/controllers/internal/namespaces"
 	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
 )
 
@@ -52,6 +55,13 @@ type Reconciler struct {
 	NewTask func() tasksv1.Task
 	// MaxConcurrentReconciles bounds parallel reconciles of this kind.
 	MaxConcurrentReconciles int
+	// Queue is the operator's admission point, shared by both task kinds: its limits on running tasks.
+	Queue *admission.Queue
+	// Namespaces holds the namespaces' settings (their default Kueue LocalQueue); nil means none.
+	Namespaces *namespaces.Store
+	// KueueAvailable says the cluster served Kueue's Workload API when the operator started: the operator
+	// then reads each Kueue-admitted Job's Workload.
+	KueueAvailable bool
 }
 
 // Reconcile follows the task's life: get it, handle deletion, observe its Jobs and pods, plan, act. Once
@@ -100,7 +110,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Re
 		return ctrl.Result{}, err
 	}
 	plan := planTask(task, r.Kind, obs, now, r.Policy)
+	slot, err := r.gate(ctx, task, obs, &plan, now)
 	status = plan.status
+	if err != nil {
+		return ctrl.Result{}, err
+	}
 
 	if plan.deleteTask {
 		log.V(2).Info("Deleting task: ttlSecondsAfterFinished passed")
@@ -112,6 +126,10 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Re
 	created, err := r.act(ctx, task, obs, plan)
 	status = withCreatedJob(status, created)
 	if err != nil {
+		if slot != nil && created == nil {
+			// No Job was created or resumed: the slot the queue gave this attempt goes to the next task.
+			r.Queue.Release(*slot)
+		}
 		return ctrl.Result{}, err
 	}
 	return ctrl.Result{RequeueAfter: plan.requeueAfter}, nil
@@ -207,16 +225,28 @@ func (r *Reconciler) finalize(ctx context.Context, task tasksv1.Task) error {
 	return conditions.Step(tasksv1.ReasonFinalizerFailed, client.IgnoreNotFound(err))
 }
 
-// SetupWithManager watches tasks of this kind, the Jobs they own, and their runner pods (through the
-// task labels the pods carry from the Job's template): a pod that cannot start, or ends, is seen at once.
-func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
-	return ctrl.NewControllerManagedBy(mgr).
+// SetupWithManager watches tasks of this kind, the Jobs they own, their runner pods (through the task labels
+// the pods carry from the Job's template: a pod that cannot start, or ends, is seen at once), the queue's
+// calls (a slot freed, a position to rewrite), identical tasks that finished, and, when Kueue is installed,
+// the Workloads of the Jobs Kueue admits.
+func (r *Reconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager) error {
+	if err := mgr.GetFieldIndexer().IndexField(ctx, r.NewTask(), identityIndex, indexIdentity); err != nil {
+		return fmt.Errorf("index %s by work identity: %w", r.Kind, err)
+	}
+	b := ctrl.NewControllerManagedBy(mgr).
 		Named(r.Kind).
 		For(r.NewTask()).
 		Owns(&batchv1.Job{}).
 		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(r.taskOfPod)).
-		WithOptions(controller.Options{MaxConcurrentReconciles: max(1, r.MaxConcurrentReconciles)}).
-		Complete(r)
+		Watches(r.NewTask(), identicalWaiters{reader: mgr.GetClient()}.handler()).
+		WithOptions(controller.Options{MaxConcurrentReconciles: max(1, r.MaxConcurrentReconciles)})
+	if r.Queue != nil {
+		b = b.WatchesRawSource(r.Queue.Source(r.Kind))
+	}
+	if r.KueueAvailable {
+		b = b.Watches(&kueue.Workload{}, handler.EnqueueRequestsFromMapFunc(r.taskOfWorkload))
+	}
+	return b.Complete(r)
 }
 
 // taskOfPod maps a runner pod to its task, by the labels the operator put on the Job's pod template.

@@ -37,6 +37,15 @@ func OrNoop(c Cache) Cache {
 
 type noop struct{}
 
+// Enabled reports whether c can hold anything: not nil and not Noop.
+func Enabled(c Cache) bool {
+	if c == nil {
+		return false
+	}
+	_, isNoop := c.(noop)
+	return !isNoop
+}
+
 func (noop) Get(context.Context, string, any) (bool, error)        { return false, nil }
 func (noop) Set(context.Context, string, any, time.Duration) error { return nil }
 func (noop) Close() error                                          { return nil }

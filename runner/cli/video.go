@@ -154,6 +154,7 @@ func (a *app) videoConfig(o *runnerv1.VideoOptions) (pipeline.VideoConfig, func(
 		ExtractorEndpoint:  extractorEndpoint(o),
 		Cache:              store,
 		CacheScope:         o.CacheScope,
+		StorageID:          o.StorageID,
 		EducationalVideo:   o.EducationalVideo,
 		Shorts:             o.Shorts,
 		Slides:             o.Slides,

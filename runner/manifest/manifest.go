@@ -35,14 +35,17 @@ type Manifest struct {
 	Expressions   []Expression `json:"expressions"`
 	// Combined is the combined educational video, relative to the output folder, when one was made, and
 	// CombinedSubtitles the subtitle mode burned into it (SubtitleModes).
-	Combined          string        `json:"combined,omitempty"`
-	CombinedSubtitles string        `json:"combinedSubtitles,omitempty"`
-	Stages            []StageTiming `json:"stages"`
-	Status            Status        `json:"status"`
-	Reason            string        `json:"reason,omitempty"`
-	Message           string        `json:"message,omitempty"`
-	StartedAt         time.Time     `json:"startedAt"`
-	FinishedAt        time.Time     `json:"finishedAt"`
+	Combined          string `json:"combined,omitempty"`
+	CombinedSubtitles string `json:"combinedSubtitles,omitempty"`
+	// ReusedFrom is the output folder (relative to the storage root) of the identical earlier run whose
+	// outputs this run linked instead of producing them (reason CacheHit).
+	ReusedFrom string        `json:"reusedFrom,omitempty"`
+	Stages     []StageTiming `json:"stages"`
+	Status     Status        `json:"status"`
+	Reason     string        `json:"reason,omitempty"`
+	Message    string        `json:"message,omitempty"`
+	StartedAt  time.Time     `json:"startedAt"`
+	FinishedAt time.Time     `json:"finishedAt"`
 }
 
 // Task identifies the Kubernetes task the run belongs to (from the environment the operator sets).

@@ -15,6 +15,9 @@ import (
 // publishes the outputs.
 func (r *videoRun) finish(runErr error) (*Result, error) {
 	err := r.d.classify(runErr)
+	if err == nil && r.reused != nil {
+		return r.finishReused()
+	}
 	if r.release != nil {
 		defer r.release()
 	}
@@ -52,6 +55,9 @@ func (r *videoRun) finish(runErr error) (*Result, error) {
 		if perr := r.loc.publish(r.d.Hard(), r.outDir, r.cfg.Out); perr != nil {
 			return res, errors.Join(err, fmt.Errorf("publish outputs: %w", perr))
 		}
+	}
+	if err == nil && r.m.Status == manifest.Complete {
+		r.recordResult(r.d.Hard())
 	}
 	return res, err
 }

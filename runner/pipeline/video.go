@@ -48,6 +48,9 @@ type VideoConfig struct {
 	// CacheScope keeps cache entries apart: the task's namespace, or "shared" when the installation shares the
 	// cache between namespaces; empty outside a cluster.
 	CacheScope string
+	// StorageID names the storage volume (runnerv1.EnvStorageID); with a cache it turns on result reuse:
+	// a complete run is recorded, and an identical later one is served from its outputs (reuse.go).
+	StorageID string
 
 	EducationalVideo, Shorts, Slides, Combined bool
 	// Repeat is how often the expression clip is repeated in educational videos and shorts.
@@ -84,6 +87,7 @@ const expressionsTTL = 30 * 24 * time.Hour
 const (
 	StageProbe       = "probe"
 	StageSubtitles   = "subtitles"
+	StageReuse       = "reuse"
 	StageExpressions = "expressions"
 	StageTranslation = "translation"
 	StageClips       = "clips"
@@ -108,6 +112,7 @@ type videoStage struct {
 var videoStages = []videoStage{
 	{StageProbe, 3, always, (*videoRun).stageProbe},
 	{StageSubtitles, 2, always, (*videoRun).stageSubtitles},
+	{StageReuse, 1, reuseEnabled, (*videoRun).stageReuse},
 	{StageExpressions, 5, always, (*videoRun).stageExpressions},
 	{StageTranslation, 1, func(c VideoConfig) bool { return c.TranslationSubtitles != "" }, (*videoRun).stageTranslation},
 	{StageClips, 30, always, (*videoRun).stageClips},
@@ -142,6 +147,8 @@ type Result struct {
 	// ManifestRef is the manifest's location in the terms of VideoConfig.Out; empty when none was written.
 	ManifestRef string
 	Outputs     runnerv1.Outputs
+	// Reused is set when the run was served from an identical earlier run's outputs.
+	Reused bool
 }
 
 // Termination builds the termination message (the runner contract's) of a run that ended with err.
@@ -152,9 +159,14 @@ func (r *Result) Termination(err error) runnerv1.TerminationMessage {
 		t.Expressions = int32(len(r.Manifest.Expressions))
 		t.Partial = r.Manifest.Status == manifest.Partial
 	}
-	if err != nil {
+	switch {
+	case err != nil:
 		t.Reason, t.Message = failure.ReasonOf(err), err.Error()
-	} else {
+	case r.Reused:
+		t.Reason = runnerv1.ReasonCacheHit
+		t.Message = fmt.Sprintf("served from the identical run in %s: %d expressions: %d clips, %d slides, %d videos, %d shorts",
+			r.Manifest.ReusedFrom, t.Expressions, outputs.Clips, outputs.Slides, outputs.Videos, outputs.Shorts)
+	default:
 		t.Message = fmt.Sprintf("%d expressions: %d clips, %d slides, %d videos, %d shorts",
 			t.Expressions, outputs.Clips, outputs.Slides, outputs.Videos, outputs.Shorts)
 	}
@@ -206,6 +218,12 @@ type videoRun struct {
 	items        []*item
 	// fonts is the font libass draws subtitles with; zero when no subtitles are burned.
 	fonts lessonsubs.Fonts
+
+	// resultKey is the cache key of this run's complete result, once the inputs were hashed (reuse on).
+	resultKey string
+	// reused is the manifest of the identical earlier run this run is served from, reusedFrom its folder.
+	reused     *manifest.Manifest
+	reusedFrom string
 }
 
 // item is one expression on its way through the stages.
@@ -241,6 +259,9 @@ func (r *videoRun) run() error {
 				return nil // the error is the stop itself (ffmpeg stopped, context ended)
 			}
 			return err
+		}
+		if r.reused != nil {
+			return nil // served from an identical earlier run: nothing left to do
 		}
 	}
 	return nil

@@ -50,6 +50,10 @@ type suiteConfig struct {
 	metricsPort, probePort int
 	// root is the module root, for the chart.
 	root string
+	// redisPort is where the queue specs run their redis-server (E2E_REDIS_PORT).
+	redisPort int
+	// kueue says Kueue runs beside the cluster (E2E_KUEUE=1, set by hack/e2e.sh after hack/kueue.sh start).
+	kueue bool
 }
 
 // podLogDir is the folder where localnode keeps the logs of a pod's containers.
@@ -79,6 +83,10 @@ func loadConfig() (suiteConfig, error) {
 	if c.probePort, err = port("E2E_PROBE_PORT", 37482); err != nil {
 		return c, err
 	}
+	if c.redisPort, err = port("E2E_REDIS_PORT", 37486); err != nil {
+		return c, err
+	}
+	c.kueue = os.Getenv("E2E_KUEUE") == "1"
 	if c.root, err = testutil.ModuleRoot(); err != nil {
 		return c, err
 	}

@@ -104,6 +104,7 @@ var _ = Describe("langflix-operator installed with Helm on a local cluster", Ord
 	deletionSpecs()
 	kubectlSpecs()
 	securitySpecs()
+	queueSpecs()
 	uninstallSpecs()
 })
 

@@ -139,7 +139,9 @@ var _ = Describe("the runners' cache", Ordered, ContinueOnFailure, func() {
 	var envA, envB runnerEnv
 
 	BeforeAll(func(ctx SpecContext) {
-		a, b := testutil.MakeVideoTask("cache-a", teamA).Obj(), testutil.MakeVideoTask("cache-b", teamB).Obj()
+		// A video of its own: identical tasks of a namespace wait for the oldest to finish (work done once), and
+		// nothing finishes here.
+		a, b := testutil.MakeVideoTask("cache-a", teamA).Video("input/cache.mkv").Obj(), testutil.MakeVideoTask("cache-b", teamB).Obj()
 		Expect(user("alice").Create(ctx, a)).To(Succeed())
 		Expect(user("carol").Create(ctx, b)).To(Succeed())
 		envA, envB = runnerEnvOf(ctx, teamA, waitForJob(ctx, a)), runnerEnvOf(ctx, teamB, waitForJob(ctx, b))

@@ -49,7 +49,10 @@ var _ = Describe("a runner", Ordered, ContinueOnFailure, func() {
 
 	BeforeAll(func(ctx SpecContext) {
 		alice := user("alice")
-		own, other = testutil.MakeVideoTask("lesson-a", teamA).Obj(), testutil.MakeVideoTask("lesson-b", teamA).Obj()
+		// Videos of their own: identical tasks of a namespace wait for the oldest to finish (work done once), and
+		// nothing finishes here.
+		own = testutil.MakeVideoTask("lesson-a", teamA).Video("input/lesson-a.mkv").Obj()
+		other = testutil.MakeVideoTask("lesson-b", teamA).Video("input/lesson-b.mkv").Obj()
 		Expect(alice.Create(ctx, own)).To(Succeed())
 		Expect(alice.Create(ctx, other)).To(Succeed())
 		ownJob, otherJob = waitForJob(ctx, own), waitForJob(ctx, other)

@@ -157,3 +157,15 @@ func (w *SlideTaskWrapper) Status(s tasksv1alpha1.TaskStatus) *SlideTaskWrapper 
 	w.SlideTask.Status = s
 	return w
 }
+
+// Priority sets spec.priority, the task's place among tasks waiting for the operator's capacity.
+func (w *SlideTaskWrapper) Priority(p int32) *SlideTaskWrapper {
+	w.Spec.Priority = &p
+	return w
+}
+
+// Queue sets spec.queueName, the Kueue LocalQueue of the task's Jobs.
+func (w *SlideTaskWrapper) Queue(name string) *SlideTaskWrapper {
+	w.Spec.QueueName = name
+	return w
+}

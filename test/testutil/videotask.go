@@ -218,3 +218,15 @@ func (w *VideoTaskWrapper) Status(s tasksv1alpha1.TaskStatus) *VideoTaskWrapper 
 	w.VideoTask.Status = s
 	return w
 }
+
+// Priority sets spec.priority, the task's place among tasks waiting for the operator's capacity.
+func (w *VideoTaskWrapper) Priority(p int32) *VideoTaskWrapper {
+	w.Spec.Priority = &p
+	return w
+}
+
+// Queue sets spec.queueName, the Kueue LocalQueue of the task's Jobs.
+func (w *VideoTaskWrapper) Queue(name string) *VideoTaskWrapper {
+	w.Spec.QueueName = name
+	return w
+}

@@ -100,7 +100,14 @@ var _ = Describe("Immutability", func() {
 				"spec.serviceAccountName", addedOrRemoved("spec.serviceAccountName")),
 			Entry("spec.priorityClassName, set where it was unset", func(t *tasksv1alpha1.VideoTask) { t.Spec.PriorityClassName = "batch" },
 				"spec.priorityClassName", addedOrRemoved("spec.priorityClassName")),
+			Entry("spec.queueName, set where it was unset", func(t *tasksv1alpha1.VideoTask) { t.Spec.QueueName = "team-queue" },
+				"spec.queueName", addedOrRemoved("spec.queueName")),
 		)
+
+		It("accepts a change of spec.priority, which reorders the task while it waits", func(ctx context.Context) {
+			Expect(update(ctx, func(t *tasksv1alpha1.VideoTask) { t.Spec.Priority = ptr.To[int32](100) })).To(Succeed())
+			Expect(update(ctx, func(t *tasksv1alpha1.VideoTask) { t.Spec.Priority = nil })).To(Succeed())
+		})
 
 		It("rejects a change or removal of a set spec.output", func(ctx context.Context) {
 			task := testutil.MakeVideoTask("", ns).Output("lessons/first").Obj()

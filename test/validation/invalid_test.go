@@ -65,6 +65,14 @@ var _ = Describe("Invalid manifests", func() {
 			expectInvalid(k8sClient.Create(ctx, obj), field, rule)
 		},
 
+		// The operator's queue and Kueue.
+		Entry("VideoTask with a priority above 1000",
+			vt().Priority(1001).Obj(), "spec.priority", "should be less than or equal to 1000"),
+		Entry("VideoTask with a priority below -1000",
+			vt().Priority(-1001).Obj(), "spec.priority", "should be greater than or equal to -1000"),
+		Entry("VideoTask with a LocalQueue name that is no DNS label",
+			vt().Queue("Team_Queue").Obj(), "spec.queueName", "should match"),
+
 		// Paths must stay inside the storage volume.
 		Entry("VideoTask with an absolute video path",
 			vt().Video("/media/episode.mkv").Obj(), "spec.source.video", msgAbsolute),

@@ -35,6 +35,12 @@ const (
 	// EnvCacheScope keeps cache entries apart: the task's namespace, or SharedCacheScope when the
 	// installation shares the cache between namespaces. Unset, the runner uses its task's namespace.
 	EnvCacheScope = "LANGFLIX_CACHE_SCOPE"
+	// EnvStorageID names the task's storage volume when the operator knows it is the same volume wherever a
+	// pod mounts it (a PersistentVolumeClaim: "pvc/<namespace>/<claim>"). It is part of the key under which
+	// the runner records a complete result in the cache, so that an identical later task on the same volume
+	// is served from those outputs (reason CacheHit) instead of doing the work again. Unset (emptyDir,
+	// ephemeral and other volumes, or no cache), results are not reused.
+	EnvStorageID = "LANGFLIX_STORAGE_ID"
 	// EnvLLMAPIKey is the LLM API key, set from a Secret reference: the key never appears in the Job.
 	EnvLLMAPIKey = "LANGFLIX_LLM_API_KEY"
 	// EnvFont (runner-local, never set by the operator) is a font file that can draw Korean, used when

@@ -80,8 +80,8 @@ func TestVideoOptionsRoundTrip(t *testing.T) {
 		task *tasksv1.VideoTask
 		// cacheEnv is what the operator adds from its configuration, not the spec: the cache by Secret
 		// reference; wantRedisURL and wantScope are what the runner must make of it.
-		cacheEnv                []runnerv1.EnvVar
-		wantRedisURL, wantScope string
+		cacheEnv                               []runnerv1.EnvVar
+		wantRedisURL, wantScope, wantStorageID string
 		// wantKey is the LLM API key the runner must end up with.
 		wantKey string
 	}{
@@ -108,8 +108,9 @@ func TestVideoOptionsRoundTrip(t *testing.T) {
 			cacheEnv: []runnerv1.EnvVar{
 				{Name: runnerv1.EnvRedisURL, SecretKeyRef: &tasksv1.SecretKeyRef{Name: "redis", Key: "url"}},
 				{Name: runnerv1.EnvCacheScope, Value: "lessons"},
+				{Name: runnerv1.EnvStorageID, Value: "pvc/lessons/media"},
 			},
-			wantRedisURL: "redis://:p@ss=word@redis:6379/0", wantScope: "lessons"},
+			wantRedisURL: "redis://:p@ss=word@redis:6379/0", wantScope: "lessons", wantStorageID: "pvc/lessons/media"},
 	}
 	for name, tc := range cases {
 		for _, p := range parsers {
@@ -122,7 +123,7 @@ func TestVideoOptionsRoundTrip(t *testing.T) {
 					}
 				}
 				got := parseVideo(t, p, want.Args(), env(append(rendered, tc.cacheEnv...), secrets))
-				want.RedisURL, want.CacheScope = tc.wantRedisURL, tc.wantScope
+				want.RedisURL, want.CacheScope, want.StorageID = tc.wantRedisURL, tc.wantScope, tc.wantStorageID
 
 				if got.LLMAPIKey != tc.wantKey {
 					t.Errorf("runner's LLM API key = %q, want %q", got.LLMAPIKey, tc.wantKey)
@@ -149,9 +150,9 @@ func TestVideoOptionsRoundTripEveryField(t *testing.T) {
 		EducationalVideo: false, Combined: true, Shorts: true, Slides: false, Repeat: 2,
 		SubtitleMode: "original", ShortsSubtitleMode: "none",
 	}
-	// The Redis URL and the cache scope reach the runner from the environment the operator builds by Secret
-	// reference (TestVideoOptionsRoundTrip), never from the options' own rendering.
-	assertEveryFieldSet(t, want, "LLMAPIKeySecret", "LLMAPIKey", "RedisURL", "CacheScope")
+	// The Redis URL, the cache scope and the storage identity reach the runner from the environment the
+	// operator builds with the cache (TestVideoOptionsRoundTrip), never from the options' own rendering.
+	assertEveryFieldSet(t, want, "LLMAPIKeySecret", "LLMAPIKey", "RedisURL", "CacheScope", "StorageID")
 	for _, p := range parsers {
 		got := parseVideo(t, p, want.Args(), env(want.Env(), nil))
 		if diff := cmp.Diff(want, got); diff != "" {

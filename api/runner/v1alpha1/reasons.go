@@ -9,6 +9,10 @@ type Reason string
 const (
 	// ReasonCompleted: the run finished and produced every requested output.
 	ReasonCompleted Reason = tasksv1.ReasonCompleted
+	// ReasonCacheHit: the run found the complete result of an identical earlier run (same input bytes, options
+	// and storage) in the cache and linked its outputs into its output folder instead of doing the work. A
+	// success: exit code ExitOK.
+	ReasonCacheHit Reason = tasksv1.ReasonCacheHit
 	// ReasonInvalidInput: the input can never succeed (not a media file, empty subtitles, bad flags, missing
 	// font). Exit code ExitInvalidInput; the operator does not retry.
 	ReasonInvalidInput Reason = tasksv1.ReasonInvalidInput
@@ -50,7 +54,7 @@ var DisruptionExitCodes = []int32{ExitTerminated}
 // ExitCode is the exit code the runner ends with for a run with this reason.
 func (r Reason) ExitCode() int {
 	switch r {
-	case ReasonCompleted:
+	case ReasonCompleted, ReasonCacheHit:
 		return ExitOK
 	case ReasonInvalidInput:
 		return ExitInvalidInput

@@ -36,6 +36,9 @@ type VideoOptions struct {
 	RedisURL string
 	// CacheScope (runner side) keeps cache entries apart: EnvCacheScope, else the task's namespace.
 	CacheScope string
+	// StorageID (runner side) names the storage volume for result reuse, from EnvStorageID; empty turns
+	// result reuse off.
+	StorageID string
 	// LLMAPIKeySecret (operator side) is the Secret key the LLM API key comes from; Env renders it as
 	// EnvLLMAPIKey. It is not a flag.
 	LLMAPIKeySecret *tasksv1.SecretKeyRef
@@ -160,7 +163,7 @@ func (o *VideoOptions) Bind(fs FlagBinder) {
 }
 
 // ApplyEnv completes parsed flags from the environment (getenv is os.Getenv in the runner): the soft time
-// limit and Redis URL when no flag gave them, the cache scope and the LLM API key.
+// limit and Redis URL when no flag gave them, the cache scope, the storage identity and the LLM API key.
 func (o *VideoOptions) ApplyEnv(getenv func(string) string) error {
 	if err := o.TaskOptions.applyEnv(getenv); err != nil {
 		return err
@@ -172,6 +175,7 @@ func (o *VideoOptions) ApplyEnv(getenv func(string) string) error {
 		// A Job without the setting still never shares entries with other namespaces.
 		o.CacheScope = getenv(EnvTaskNamespace)
 	}
+	o.StorageID = getenv(EnvStorageID)
 	o.LLMAPIKey = getenv(EnvLLMAPIKey)
 	return nil
 }

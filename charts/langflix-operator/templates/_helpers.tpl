@@ -124,6 +124,14 @@ may bind and of its Redis Secret copy follow runner.clusterRoleName and runner.s
 - apiGroups:
   - ""
   resources:
+  - namespaces
+  verbs:
+  - get
+  - list
+  - watch
+- apiGroups:
+  - ""
+  resources:
   - pods
   verbs:
   - delete
@@ -175,6 +183,15 @@ may bind and of its Redis Secret copy follow runner.clusterRoleName and runner.s
   verbs:
   - create
   - patch
+- apiGroups:
+  - kueue.x-k8s.io
+  resources:
+  - workloads
+  verbs:
+  - get
+  - list
+  - patch
+  - watch
 - apiGroups:
   - rbac.authorization.k8s.io
   resourceNames:

@@ -19,6 +19,21 @@ var (
 		Help: "Task attempts (Jobs) started, by kind.",
 	}, []string{"kind"})
 
+	QueueAdmissions = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "langflix_queue_admissions_total",
+		Help: "Task attempts admitted by the operator's queue (its limits on running tasks), by kind.",
+	}, []string{"kind"})
+
+	QueueWaitingTasks = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "langflix_queue_waiting_tasks",
+		Help: "Tasks waiting in the operator's queue for capacity.",
+	})
+
+	QueueRunningTasks = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "langflix_queue_running_tasks",
+		Help: "Tasks holding capacity of the operator's queue: unfinished, unsuspended Jobs not admitted by Kueue, and Jobs admitted but not yet seen.",
+	})
+
 	TaskAttemptEnds = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "langflix_task_attempt_ends_total",
 		Help: "Task attempts that ended, by kind and reason (Completed, AttemptFailed, JobDeleted, InvalidInput, ...: the API's fixed set).",
@@ -36,5 +51,6 @@ var (
 )
 
 func init() {
-	ctrlmetrics.Registry.MustRegister(TaskPhaseTransitions, TaskAttempts, TaskAttemptEnds, CleanupRuns, CleanupFilesDeleted)
+	ctrlmetrics.Registry.MustRegister(TaskPhaseTransitions, TaskAttempts, TaskAttemptEnds, CleanupRuns, CleanupFilesDeleted,
+		QueueAdmissions, QueueWaitingTasks, QueueRunningTasks)
 }

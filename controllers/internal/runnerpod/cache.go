@@ -112,3 +112,14 @@ func EnsureCacheSecret(ctx context.Context, c client.Client, reader client.Reade
 	}
 	return nil
 }
+
+// StorageIDEnv names a task's storage volume for the runner's result reuse (runnerv1.EnvStorageID), when a
+// cache is configured and the volume is the same wherever it is mounted: a PersistentVolumeClaim, named by
+// namespace and claim. Other volumes (emptyDir and ephemeral ones live and die with the pod; hostPath and the
+// like differ between nodes) get none, which turns result reuse off for them.
+func StorageIDEnv(namespace string, storage corev1.VolumeSource, cfg Config) []runnerv1.EnvVar {
+	if cfg.Cache.SecretName == "" || storage.PersistentVolumeClaim == nil {
+		return nil
+	}
+	return []runnerv1.EnvVar{{Name: runnerv1.EnvStorageID, Value: "pvc/" + namespace + "/" + storage.PersistentVolumeClaim.ClaimName}}
+}
