@@ -8,7 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// StepError is a reconcile step that failed: Reason names the step for status (CreateJobFailed, ...), Err
+// StepError is a reconcile step that failed: Reason names the step for status (JobCreateFailed, ...), Err
 // carries what went wrong in the API server's words.
 type StepError struct {
 	Reason string
