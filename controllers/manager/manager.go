@@ -4,8 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
@@ -76,29 +78,17 @@ func Main(args []string) int {
 // rest.Config so that they run exactly what production runs.
 func NewManager(cfg *rest.Config, opts Options) (ctrl.Manager, error) {
 	scheme := Scheme()
-	// Only the operator's own Jobs are cached: a cluster with many unrelated Jobs costs no operator memory.
-	managed := labels.SelectorFromSet(labels.Set{tasksv1.LabelManagedBy: tasksv1.ManagedByValue})
-	cacheOpts := cache.Options{
-		SyncPeriod: &opts.SyncPeriod,
-		ByObject: map[client.Object]cache.ByObject{
-			&batchv1.Job{}:     {Label: managed},
-			&batchv1.CronJob{}: {Label: managed},
-		},
-	}
-	if len(opts.Namespaces) > 0 {
-		cacheOpts.DefaultNamespaces = map[string]cache.Config{}
-		for _, ns := range opts.Namespaces {
-			cacheOpts.DefaultNamespaces[ns] = cache.Config{}
-		}
-	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                  scheme,
-		Cache:                   cacheOpts,
+		Cache:                   CacheOptions(opts),
 		Metrics:                 metricsserver.Options{BindAddress: opts.MetricsAddr},
 		HealthProbeBindAddress:  opts.ProbeAddr,
 		LeaderElection:          opts.LeaderElect,
 		LeaderElectionID:        "langflix-operator.tasks.langflix.io",
 		LeaderElectionNamespace: opts.LeaderElectionNamespace,
+		LeaseDuration:           durationOrNil(opts.LeaseDuration),
+		RenewDeadline:           durationOrNil(opts.RenewDeadline),
+		RetryPeriod:             durationOrNil(opts.RetryPeriod),
 		// Step down quickly on SIGTERM so a new leader takes over without waiting for the lease to expire.
 		LeaderElectionReleaseOnCancel: true,
 	})
@@ -115,6 +105,29 @@ func NewManager(cfg *rest.Config, opts Options) (ctrl.Manager, error) {
 		return nil, err
 	}
 	return mgr, nil
+}
+
+// CacheOptions are the manager's cache settings. Only the operator's own Jobs, CronJobs and runner pods are
+// cached (by the managed-by label the operator puts on them and their pod templates): a cluster with many
+// unrelated Jobs and pods costs no operator memory. Pods are cached without their managed fields, which
+// the operator never reads.
+func CacheOptions(opts Options) cache.Options {
+	managed := labels.SelectorFromSet(labels.Set{tasksv1.LabelManagedBy: tasksv1.ManagedByValue})
+	cacheOpts := cache.Options{
+		SyncPeriod: &opts.SyncPeriod,
+		ByObject: map[client.Object]cache.ByObject{
+			&batchv1.Job{}:     {Label: managed},
+			&batchv1.CronJob{}: {Label: managed},
+			&corev1.Pod{}:      {Label: managed, Transform: cache.TransformStripManagedFields()},
+		},
+	}
+	if len(opts.Namespaces) > 0 {
+		cacheOpts.DefaultNamespaces = map[string]cache.Config{}
+		for _, ns := range opts.Namespaces {
+			cacheOpts.DefaultNamespaces[ns] = cache.Config{}
+		}
+	}
+	return cacheOpts
 }
 
 // SetupControllers registers the VideoTask, SlideTask and CleanupPolicy controllers with mgr, and the
@@ -152,6 +165,7 @@ func SetupControllers(mgr ctrl.Manager, opts Options) error {
 			Recorder:                recorder,
 			Clock:                   clk,
 			Runner:                  opts.Runner,
+			Policy:                  opts.Attempts,
 			Kind:                    k.Kind,
 			NewTask:                 k.New,
 			MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
@@ -174,4 +188,12 @@ func SetupControllers(mgr ctrl.Manager, opts Options) error {
 		return fmt.Errorf("set up CleanupPolicy controller: %w", err)
 	}
 	return nil
+}
+
+// durationOrNil leaves a zero duration to controller-runtime's default (options built in Go, by tests).
+func durationOrNil(d time.Duration) *time.Duration {
+	if d <= 0 {
+		return nil
+	}
+	return &d
 }

@@ -13,9 +13,7 @@ import (
 	"github.com/go-logr/logr/funcr"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	batchv1 "k8s.io/api/batch/v1"
 	eventsv1 "k8s.io/api/events/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -24,7 +22,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/config"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/controllers/manager"
 )
 
@@ -38,30 +35,16 @@ type runningManager struct {
 
 // startManager starts a manager on the envtest API server with the controllers registered by
 // manager.SetupControllers, exactly as production registers them. The manager itself mirrors
-// manager.NewManager (same scheme and the same label-filtered Job and CronJob cache) with one difference:
+// manager.NewManager (same scheme and the same label-filtered cache of Jobs, CronJobs and pods) with one difference:
 // controller names may repeat, because the restart spec runs a second manager in the same process.
 func startManager(cfg *rest.Config, opts manager.Options) *runningManager {
 	GinkgoHelper()
 	cfg = rest.CopyConfig(cfg)
 	cfg.Wrap(apiRequests.wrap)
-	managed := labels.SelectorFromSet(labels.Set{tasksv1.LabelManagedBy: tasksv1.ManagedByValue})
-	cacheOpts := cache.Options{
-		SyncPeriod: &opts.SyncPeriod,
-		ByObject: map[client.Object]cache.ByObject{
-			&batchv1.Job{}:     {Label: managed},
-			&batchv1.CronJob{}: {Label: managed},
-		},
-	}
-	if len(opts.Namespaces) > 0 {
-		cacheOpts.DefaultNamespaces = map[string]cache.Config{}
-		for _, ns := range opts.Namespaces {
-			cacheOpts.DefaultNamespaces[ns] = cache.Config{}
-		}
-	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 manager.Scheme(),
 		Logger:                 mgrLog.Logger(),
-		Cache:                  cacheOpts,
+		Cache:                  manager.CacheOptions(opts),
 		Metrics:                metricsserver.Options{BindAddress: opts.MetricsAddr},
 		HealthProbeBindAddress: opts.ProbeAddr,
 		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
