@@ -90,6 +90,10 @@ test-security: envtest ## Security suite on envtest: every escalation attempt th
 test-e2e: ## End-to-end suite: own local cluster, helm install, real runner processes (E2E_KEEP_CLUSTER=1 keeps it).
 	hack/e2e.sh
 
+.PHONY: chaos
+chaos: ## Fault harness (issue 8) on its own local cluster: operator kills, evictions, Job deletions, API server restart, bad manifests (CHAOS_SHORT=1: short version).
+	hack/chaos.sh
+
 .PHONY: check-fresh
 check-fresh: ## Run `make demo` as a new user would: new project cache and cluster folder, own ports (hack/fresh-check.sh).
 	hack/fresh-check.sh

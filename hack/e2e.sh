@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# End-to-end tests (`make test-e2e`): builds bin/manager and bin/langflix-runner, brings up a local cluster of
-# its own (hack/local-cluster.sh, with localnode running the two images as those binaries), runs the Ginkgo
-# suite in test/e2e against it and stops the cluster afterwards.
+# End-to-end tests (`make test-e2e`): builds bin/manager, bin/langflix-runner and bin/chaos-runner, brings up a
+# local cluster of its own (hack/local-cluster.sh, with localnode running the images as those binaries), runs
+# the Ginkgo suite in test/e2e against it, then the short version of the fault harness (hack/chaos.sh: one
+# operator kill, one deleted pod, one eviction, deleted Jobs, refused manifests; about 2-3 minutes), and stops
+# the cluster afterwards.
 #
 # The suite's cluster lives apart from the demo's (hack/demo.sh uses the default cluster folder and ports),
 # so both can run on one machine. The suite installs the Helm chart itself and removes it in its last spec.
@@ -14,6 +16,8 @@
 #   E2E_PORT_BASE        the cluster's port base (default 37400; see hack/local-cluster.sh); the operator's
 #                        metrics and probe endpoints listen on BASE+81 and BASE+82
 #   E2E_GO_TEST_FLAGS    extra `go test` flags, e.g. "-ginkgo.focus=SlideTask" (default: none)
+#   E2E_CHAOS=0          skip the short fault harness (default: run it; E2E_CHAOS_SCENARIOS picks scenarios,
+#                        default 1,2,3,5)
 #   E2E_KUEUE=0          do not start Kueue beside the cluster (hack/kueue.sh); its spec is then skipped
 #
 # Kueue (hack/kueue.sh, built by hack/build-tools.sh) runs beside the cluster for the queue specs, and stops
@@ -32,12 +36,12 @@ CLUSTER="$ROOT/hack/local-cluster.sh"
 log() { printf '[e2e] %s\n' "$*" >&2; }
 
 started=$SECONDS
-log "building bin/manager and bin/langflix-runner"
-"$ROOT/hack/build-binaries.sh"
+log "building bin/manager, bin/langflix-runner and bin/chaos-runner"
+"$ROOT/hack/build-binaries.sh" manager runner chaos-runner
 "$ROOT/hack/build-k8s-binaries.sh" cluster >/dev/null
 
 # localnode runs a pod's image as a local binary: the chart's images (any tag) become the binaries just built.
-export LOCALNODE_IMAGE_MAP="langflix-operator:*=$ROOT/bin/manager langflix-runner:*=$ROOT/bin/langflix-runner"
+export LOCALNODE_IMAGE_MAP="langflix-operator:*=$ROOT/bin/manager langflix-runner:*=$ROOT/bin/langflix-runner langflix-chaos-runner:*=$ROOT/bin/chaos-runner"
 
 teardown() {
   local code=$?
@@ -79,3 +83,12 @@ export E2E_REDIS_PORT="${E2E_REDIS_PORT:-$((LANGFLIX_CLUSTER_PORT_BASE + 86))}"
 log "running the suite (cluster ready after $((SECONDS - started)) s)"
 read -r -a extra <<<"${E2E_GO_TEST_FLAGS:-}"
 go test -tags e2e ./test/e2e/ -count=1 -v -timeout 40m -ginkgo.v "${extra[@]}"
+
+# The suite uninstalled its release; the short fault harness runs its own operator on the same cluster.
+if [[ "${E2E_CHAOS:-1}" != 0 ]]; then
+  chaos_started=$SECONDS
+  log "running the short fault harness (hack/chaos.sh, CHAOS_SHORT=1)"
+  CHAOS_ATTACH=1 CHAOS_SHORT=1 CHAOS_SCENARIOS="${E2E_CHAOS_SCENARIOS:-1,2,3,5}" \
+    CHAOS_PROBE_PORT="$((LANGFLIX_CLUSTER_PORT_BASE + 83))" "$ROOT/hack/chaos.sh"
+  log "fault harness took $((SECONDS - chaos_started)) s"
+fi

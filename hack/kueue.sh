@@ -169,11 +169,14 @@ start() {
   # setsid: the manager outlives this script and gets no signal meant for the caller's terminal.
   KUBECONFIG="$KUBECONFIG_FILE" setsid "$bin" --config="$CONFIG_FILE" --zap-log-level="${KUEUE_LOG_LEVEL:-info}" \
     >>"$LOG_FILE" 2>&1 </dev/null &
-  echo $! >"$PID_FILE"
-  log "started kueue (pid $!, health 127.0.0.1:$HEALTH_PORT, log $LOG_FILE)"
+  local started=$!
+  echo "$started" >"$PID_FILE"
+  log "started kueue (pid $started, health 127.0.0.1:$HEALTH_PORT, log $LOG_FILE)"
   local deadline=$((SECONDS + READY_TIMEOUT))
   until ready; do
-    if ! pid_of >/dev/null; then
+    # kill -0, not pid_of: right after the fork the child may not have exec'd kueue yet, and pid_of, which
+    # checks the program's name, would take a starting Kueue for a dead one.
+    if ! kill -0 "$started" 2>/dev/null; then
       tail -n 30 "$LOG_FILE" >&2 || true
       die "kueue exited while starting (log: $LOG_FILE)"
     fi

@@ -8,6 +8,7 @@
 #   hack/local-cluster.sh env                    print exports: eval "$(hack/local-cluster.sh env)"
 #   hack/local-cluster.sh status                 show what runs, where, and its memory
 #   hack/local-cluster.sh pvc NAMESPACE NAME [DIR]  create a hostPath PersistentVolume and a claim bound to it
+#   hack/local-cluster.sh restart COMPONENT      stop one component (SIGTERM) and start it again, e.g. kube-apiserver
 #   hack/local-cluster.sh reset                  down, then delete the cluster's state (not the binaries)
 #
 # Everything listens on 127.0.0.1. State lives in ~/.cache/langflix/cluster (LANGFLIX_CLUSTER_DIR): pki/,
@@ -105,7 +106,8 @@ localnode_bin() {
     mkdir -p "$CACHE/bin"
     (cd "$src" && CGO_ENABLED=0 go build -trimpath -o "$bin.tmp" .)
     mv "$bin.tmp" "$bin"
-    find "$CACHE/bin" -maxdepth 1 -name 'localnode-*' ! -name "localnode-$hash" -delete
+    # Other worktrees may run other localnode sources at the same time: only day-old builds are pruned.
+    find "$CACHE/bin" -maxdepth 1 -name 'localnode-*' ! -name "localnode-$hash" -mtime +1 -delete
   fi
   echo "$bin"
 }
@@ -481,6 +483,25 @@ cmd_pvc() {
   ensure_pvc "$1" "$2" "${3:-$VOLUMES_DIR/$1_$2}"
 }
 
+# cmd_restart COMPONENT: stop one running component and start it again with the same command line, then
+# wait until it serves again (the fault the chaos harness injects into the control plane).
+cmd_restart() {
+  local name="${1:-}" started=$SECONDS
+  [[ " ${COMPONENTS[*]} " == *" $name "* ]] || die "usage: $0 restart ${COMPONENTS[*]}"
+  running "$name" || die "$name is not running (hack/local-cluster.sh up)"
+  [[ "$name" != localnode ]] || LOCALNODE_BIN=$(localnode_bin)
+  stop_group "$name"
+  start "$name"
+  case "$name" in
+    etcd) wait_until "etcd health" etcd 30 etcd_healthy ;;
+    kube-apiserver) wait_until "kube-apiserver /readyz" kube-apiserver 90 api_ready ;;
+    kube-controller-manager) wait_until "kube-controller-manager health" "$name" 60 component_healthy "$KCM_PORT" ;;
+    kube-scheduler) wait_until "kube-scheduler health" "$name" 60 component_healthy "$SCHED_PORT" ;;
+    localnode) wait_until "node $NODE_NAME Ready without taints" localnode 60 node_ready_untainted ;;
+  esac
+  log "restarted $name in $((SECONDS - started)) s"
+}
+
 cmd_reset() {
   cmd_down
   rm -rf "$CLUSTER_DIR"
@@ -491,8 +512,8 @@ main() {
   local cmd="${1:-}"
   shift || true
   case "$cmd" in
-    up | down | env | status | pvc | reset) "cmd_$cmd" "$@" ;;
-    *) die "usage: $0 up|down|env|status|pvc NAMESPACE NAME [DIR]|reset" ;;
+    up | down | env | status | pvc | restart | reset) "cmd_$cmd" "$@" ;;
+    *) die "usage: $0 up|down|env|status|pvc NAMESPACE NAME [DIR]|restart COMPONENT|reset" ;;
   esac
 }
 

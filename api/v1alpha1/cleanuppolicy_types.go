@@ -33,7 +33,9 @@ type CleanupPolicySpec struct {
 	// +optional
 	RetentionDays int32 `json:"retentionDays,omitempty"`
 
-	// storage is the volume to clean, mounted at /data in the cleanup Job.
+	// storage is the volume to clean, mounted at /data in the cleanup Job. It must set exactly one volume
+	// type.
+	// +kubebuilder:validation:XValidation:rule="[has(self.hostPath), has(self.emptyDir), has(self.gcePersistentDisk), has(self.awsElasticBlockStore), has(self.gitRepo), has(self.secret), has(self.nfs), has(self.iscsi), has(self.glusterfs), has(self.persistentVolumeClaim), has(self.rbd), has(self.flexVolume), has(self.cinder), has(self.cephfs), has(self.flocker), has(self.downwardAPI), has(self.fc), has(self.azureFile), has(self.configMap), has(self.vsphereVolume), has(self.quobyte), has(self.azureDisk), has(self.photonPersistentDisk), has(self.projected), has(self.portworxVolume), has(self.scaleIO), has(self.storageos), has(self.csi), has(self.ephemeral), has(self.image)].filter(x, x).size() == 1",message="spec.storage must set exactly one volume type, such as persistentVolumeClaim"
 	// +required
 	Storage corev1.VolumeSource `json:"storage,omitempty,omitzero"`
 
@@ -74,7 +76,9 @@ type CleanupPolicySpec struct {
 	// +optional
 	Suspend *bool `json:"suspend,omitempty"`
 
-	// resources are the cleanup container's compute resources.
+	// resources are the cleanup container's compute resources. A request of cpu, memory or
+	// ephemeral-storage may not exceed its limit.
+	// +kubebuilder:validation:XValidation:rule="!has(self.requests) || !has(self.limits) || ['cpu', 'memory', 'ephemeral-storage'].all(r, !(r in self.requests) || !(r in self.limits) || quantity(string(self.requests[r])).compareTo(quantity(string(self.limits[r]))) <= 0)",message="spec.resources: every request must be less than or equal to its limit"
 	// +optional
 	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
 
@@ -187,6 +191,7 @@ type CleanupPolicyStatus struct {
 // CronJob that runs the runner's cleanup command.
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
+// +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 63",message="metadata.name must be at most 63 characters: it becomes the tasks.langflix.io/task label of the policy's CronJob, Jobs and pods"
 // +kubebuilder:resource:shortName=clp,categories=langflix
 // +kubebuilder:printcolumn:name="Schedule",type=string,JSONPath=`.spec.schedule`
 // +kubebuilder:printcolumn:name="Retention",type=integer,JSONPath=`.spec.retentionDays`,description="days kept"

@@ -3,6 +3,7 @@ package v1alpha1
 import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // StoragePath is a path relative to the storage root, or a URL with one of the schemes s3, gs, file or https.
@@ -25,12 +26,16 @@ type StoragePath string
 // +kubebuilder:validation:XValidation:rule="!self.matches('(^|/)[.][.](/|$)')",message="must not contain a '..' path segment"
 type RelativePath string
 
-// TimeLimits bounds how long one attempt of a task may run, like Celery's soft and hard time limits. Both
-// are whole seconds, like the Job's activeDeadlineSeconds.
+// TimeLimits bounds one attempt of a task, like Celery's soft and hard time limits, plus the time its
+// runner may take to start. All are whole seconds, like the Job's activeDeadlineSeconds. startSeconds counts
+// while the attempt waits for its runner (scheduling, image pull, volumes); softSeconds and hardSeconds count
+// from the runner's own start, so time spent unscheduled never eats into them. The Job's
+// activeDeadlineSeconds is startSeconds + hardSeconds, a backstop that Kubernetes enforces even if the
+// operator and the runner both fail to.
 // +kubebuilder:validation:XValidation:rule="!has(self.softSeconds) || !has(self.hardSeconds) || self.softSeconds <= self.hardSeconds",message="spec.timeLimits.softSeconds must not exceed spec.timeLimits.hardSeconds"
 type TimeLimits struct {
 	// softSeconds is when the runner stops starting new work, stops gracefully and keeps partial results
-	// (reason SoftTimeLimitExceeded), in seconds after the attempt started. It may not exceed hardSeconds;
+	// (reason SoftTimeLimitExceeded), in seconds after the runner started. It may not exceed hardSeconds;
 	// equal to hardSeconds, it turns the graceful stop off and the hard limit ends the attempt.
 	// +kubebuilder:default=1500
 	// +kubebuilder:validation:Minimum=1
@@ -38,13 +43,26 @@ type TimeLimits struct {
 	// +optional
 	SoftSeconds int32 `json:"softSeconds,omitempty"`
 
-	// hardSeconds is the Job's activeDeadlineSeconds: when it passes, Kubernetes kills the attempt and the
-	// task fails with reason HardTimeLimitExceeded. At most 86400 (24 hours).
+	// hardSeconds is when the runner stops at once (reason HardTimeLimitExceeded, never retried), in seconds
+	// after the runner started. The runner enforces it itself; Kubernetes stops the attempt at the latest
+	// startSeconds + hardSeconds after its Job started (activeDeadlineSeconds). At most 86400 (24 hours).
 	// +kubebuilder:default=1800
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=86400
 	// +optional
 	HardSeconds int32 `json:"hardSeconds,omitempty"`
+
+	// startSeconds is how long an attempt may wait for its runner to run, in seconds after its Job started
+	// (time a Job spends suspended does not count). An attempt whose pod still does not run by then
+	// (unschedulable, an image that cannot be pulled, ...) fails with reason StartTimeLimitExceeded and is
+	// retried like any failed attempt. A configuration error that cannot heal by waiting (a missing Secret,
+	// PersistentVolumeClaim or ServiceAccount) fails the task sooner, after the operator's grace period
+	// (reason PodConfigurationError). At most 86400 (24 hours).
+	// +kubebuilder:default=600
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=86400
+	// +optional
+	StartSeconds int32 `json:"startSeconds,omitempty"`
 }
 
 // RetryPolicy says how often and how late a failed attempt is retried. The delay before retry n (1-based) is
@@ -85,7 +103,8 @@ type TaskTemplate struct {
 	// Every task author may use persistentVolumeClaim, emptyDir and ephemeral volumes; any other volume type
 	// (hostPath, nfs, csi, secret, ...) needs the right to create pods in the namespace and may be disabled
 	// altogether by the operator's installation (ValidatingAdmissionPolicy langflix-task-author-rights).
-	// Immutable.
+	// It must set exactly one volume type: a pod cannot mount anything else. Immutable.
+	// +kubebuilder:validation:XValidation:rule="[has(self.hostPath), has(self.emptyDir), has(self.gcePersistentDisk), has(self.awsElasticBlockStore), has(self.gitRepo), has(self.secret), has(self.nfs), has(self.iscsi), has(self.glusterfs), has(self.persistentVolumeClaim), has(self.rbd), has(self.flexVolume), has(self.cinder), has(self.cephfs), has(self.flocker), has(self.downwardAPI), has(self.fc), has(self.azureFile), has(self.configMap), has(self.vsphereVolume), has(self.quobyte), has(self.azureDisk), has(self.photonPersistentDisk), has(self.projected), has(self.portworxVolume), has(self.scaleIO), has(self.storageos), has(self.csi), has(self.ephemeral), has(self.image)].filter(x, x).size() == 1",message="spec.storage must set exactly one volume type, such as persistentVolumeClaim"
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.storage is immutable: a task is one run; create a new task instead"
 	// +required
 	Storage corev1.VolumeSource `json:"storage,omitempty,omitzero"`
@@ -96,7 +115,8 @@ type TaskTemplate struct {
 	// +optional
 	Output StoragePath `json:"output,omitempty"`
 
-	// timeLimits are the soft and hard time limits of one attempt. Immutable.
+	// timeLimits are the soft and hard time limits of one attempt, and how long it may wait for its runner
+	// to start. Immutable.
 	// +kubebuilder:default={}
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.timeLimits is immutable: a task is one run; create a new task instead"
 	// +optional
@@ -108,8 +128,10 @@ type TaskTemplate struct {
 	// +optional
 	Retry RetryPolicy `json:"retry,omitempty,omitzero"`
 
-	// resources are the runner container's compute resources. When unset, the operator's defaults apply.
-	// A change applies to the next attempt; a running attempt keeps what it started with.
+	// resources are the runner container's compute resources. When empty, the operator's defaults apply.
+	// A change applies to the next attempt; a running attempt keeps what it started with. A request may not
+	// exceed its limit.
+	// +kubebuilder:validation:XValidation:rule="!has(self.requests) || !has(self.limits) || ['cpu', 'memory', 'ephemeral-storage'].all(r, !(r in self.requests) || !(r in self.limits) || quantity(string(self.requests[r])).compareTo(quantity(string(self.limits[r]))) <= 0)",message="spec.resources: every request must be less than or equal to its limit"
 	// +optional
 	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
 
@@ -118,6 +140,7 @@ type TaskTemplate struct {
 	// the class for every task author. Immutable.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$')",message="spec.priorityClassName must be a lowercase RFC 1123 subdomain (a-z, 0-9, '-', '.')"
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.priorityClassName is immutable: a task is one run; create a new task instead"
 	// +optional
 	PriorityClassName string `json:"priorityClassName,omitempty"`
@@ -128,6 +151,7 @@ type TaskTemplate struct {
 	// operator's admission policy rejects it for everyone else. Immutable.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$')",message="spec.serviceAccountName must be a lowercase RFC 1123 subdomain (a-z, 0-9, '-', '.')"
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.serviceAccountName is immutable: a task is one run; create a new task instead"
 	// +optional
 	ServiceAccountName string `json:"serviceAccountName,omitempty"`
@@ -188,9 +212,15 @@ const (
 )
 
 // TaskProgress is the runner's progress report. The runner owns it (field manager "langflix-runner");
-// the operator never writes it.
+// the operator never writes it, and removes it once a newer attempt than the one that wrote it starts.
 // +kubebuilder:validation:MinProperties=1
 type TaskProgress struct {
+	// attempt is the number of the attempt whose runner wrote this progress. Progress of an earlier
+	// attempt is stale: the operator removes it when the next attempt starts. Unset when the runner did not
+	// say (a runner older than the field).
+	// +kubebuilder:validation:Minimum=1
+	// +optional
+	Attempt int32 `json:"attempt,omitempty"`
 	// current is the number of work units done.
 	// +kubebuilder:validation:Minimum=0
 	// +optional
@@ -284,6 +314,52 @@ type TaskResult struct {
 	Completeness ResultCompleteness `json:"completeness,omitempty"`
 }
 
+// MaxPreviousAttempts bounds status.previousAttempts: the newest ones are kept.
+const MaxPreviousAttempts = 10
+
+// AttemptStatus is one attempt of a task: the Job that runs it, when it started and how it ended. An
+// attempt is identified by its Job's UID, not only its name, so a Job that vanished and a Job of the same
+// name created by someone else are never taken for it.
+type AttemptStatus struct {
+	// number is the attempt's number, from 1.
+	// +kubebuilder:validation:Minimum=1
+	// +required
+	Number int32 `json:"number,omitempty"`
+	// jobName is the name of the attempt's Job.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +optional
+	JobName string `json:"jobName,omitempty"`
+	// jobUID is the UID of the attempt's Job, as the API server returned it when the operator created the
+	// Job; empty until then.
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=128
+	// +optional
+	JobUID types.UID `json:"jobUID,omitempty"`
+	// createTime is when the attempt's Job was created.
+	// +optional
+	CreateTime *metav1.Time `json:"createTime,omitempty"`
+	// startTime is when the attempt's runner was first seen running.
+	// +optional
+	StartTime *metav1.Time `json:"startTime,omitempty"`
+	// finishTime is when the attempt ended; unset while it runs.
+	// +optional
+	FinishTime *metav1.Time `json:"finishTime,omitempty"`
+	// reason says how the attempt ended, once it did: Completed, AttemptFailed, InvalidInput,
+	// SoftTimeLimitExceeded, HardTimeLimitExceeded, StartTimeLimitExceeded, PodConfigurationError,
+	// JobDeleted, JobRejected, JobNameConflict.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=128
+	// +optional
+	Reason string `json:"reason,omitempty"`
+	// message explains reason.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=4096
+	// +optional
+	Message string `json:"message,omitempty"`
+}
+
 // QueueStatus says what a task waits for before its attempt's runner may start.
 // +kubebuilder:validation:MinProperties=1
 type QueueStatus struct {
@@ -317,7 +393,7 @@ type QueueStatus struct {
 type TaskStatus struct {
 	// conditions are the latest observations. Ready, Reconciling and Stalled summarise the task for GitOps
 	// tools (kstatus reads a queued or running task as InProgress, a succeeded one as Current, a failed one
-	// as Failed); a step the operator could not carry out (reason CreateJobFailed, ...) shows in Ready with
+	// as Failed); a step the operator could not carry out (reason JobCreateFailed, ...) shows in Ready with
 	// the API server's message. Running, Succeeded, Failed and Suspended follow the phase.
 	// +listType=map
 	// +listMapKey=type
@@ -336,7 +412,9 @@ type TaskStatus struct {
 	// progress is written by the runner while an attempt runs.
 	// +optional
 	Progress *TaskProgress `json:"progress,omitempty"`
-	// attempts is how many attempts (Jobs) have been started; unset before the first.
+	// attempts is how many attempts (Jobs) have been started; unset before the first. A disruption that
+	// Kubernetes absorbs within an attempt (an eviction, a preemption, a node drain, a deleted pod) is not a
+	// new attempt: the Job replaces the pod.
 	// +kubebuilder:validation:Minimum=1
 	// +optional
 	Attempts int32 `json:"attempts,omitempty"`
@@ -345,6 +423,15 @@ type TaskStatus struct {
 	// +kubebuilder:validation:MaxLength=63
 	// +optional
 	JobName string `json:"jobName,omitempty"`
+	// currentAttempt is the current or last attempt: its Job, when it started and, once it ended, how.
+	// +optional
+	CurrentAttempt *AttemptStatus `json:"currentAttempt,omitempty"`
+	// previousAttempts are the attempts before the current one, oldest first; only the newest 10 are kept.
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=10
+	// +listType=atomic
+	// +optional
+	PreviousAttempts []AttemptStatus `json:"previousAttempts,omitempty"`
 	// startTime is when the first attempt started.
 	// +optional
 	StartTime *metav1.Time `json:"startTime,omitempty"`
@@ -363,7 +450,9 @@ type TaskStatus struct {
 	// +optional
 	Result *TaskResult `json:"result,omitempty"`
 	// reason is a CamelCase word for the last failure or state change, such as InvalidInput,
-	// HardTimeLimitExceeded, SoftTimeLimitExceeded, BackoffLimitExceeded.
+	// HardTimeLimitExceeded, SoftTimeLimitExceeded, BackoffLimitExceeded, JobRejected, QuotaExceeded, or
+	// why a queued attempt's pod does not run yet (Unschedulable, FailedCreate, or the runner container's
+	// waiting reason such as CreateContainerConfigError or ImagePullBackOff).
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=1024
 	// +optional

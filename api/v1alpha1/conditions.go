@@ -46,6 +46,33 @@ const (
 	ReasonNotStalled            = "NotStalled"
 )
 
+// Reasons of attempts that ended without the runner's word, and of attempts that wait. Each says which
+// failures count as an attempt and which are final; README and docs/reliability.md list them.
+const (
+	// ReasonJobDeleted: the attempt's Job vanished (deleted by a person, a TTL or a policy) after the
+	// operator created it. The attempt counts as failed and is retried after the backoff.
+	ReasonJobDeleted = "JobDeleted"
+	// ReasonJobRejected: the API server refused the attempt's Job for good (invalid, or denied by an
+	// admission policy or webhook). Final.
+	ReasonJobRejected = "JobRejected"
+	// ReasonJobNameConflict: a Job of the attempt's name exists and is not the task's. Final.
+	ReasonJobNameConflict = "JobNameConflict"
+	// ReasonQuotaExceeded: a ResourceQuota refused the attempt's Job; retried with backoff, task Pending.
+	ReasonQuotaExceeded = "QuotaExceeded"
+	// ReasonStartTimeLimitExceeded: the attempt's runner did not run within spec.timeLimits.startSeconds. Retried.
+	ReasonStartTimeLimitExceeded = "StartTimeLimitExceeded"
+	// ReasonPodConfigurationError: the attempt's pod cannot start until someone changes the cluster (a
+	// missing Secret, ConfigMap, PersistentVolumeClaim or ServiceAccount, an invalid image name), and did
+	// not for the operator's grace period. Final.
+	ReasonPodConfigurationError = "PodConfigurationError"
+	// ReasonWaitingForPreviousAttempt: the next attempt waits until no pod of an earlier one runs.
+	ReasonWaitingForPreviousAttempt = "WaitingForPreviousAttempt"
+	// ReasonUnschedulable: the scheduler cannot place the attempt's pod (its message says why).
+	ReasonUnschedulable = "Unschedulable"
+	// ReasonFailedCreate: the Job controller cannot create the attempt's pod (its event says why).
+	ReasonFailedCreate = "FailedCreate"
+)
+
 // Reasons of a task that waits before its attempt's runner may start, and of one served from an earlier
 // identical run.
 const (
@@ -70,7 +97,12 @@ const (
 const (
 	ReasonListJobsFailed      = "ListJobsFailed"
 	ReasonListPodsFailed      = "ListPodsFailed"
-	ReasonCreateJobFailed     = "CreateJobFailed"
+	ReasonListEventsFailed    = "ListEventsFailed"
+	ReasonDeletePodFailed     = "DeletePodFailed"
+	ReasonReleasePodFailed    = "ReleasePodFailed"
+	ReasonDeleteJobFailed     = "DeleteJobFailed"
+	ReasonClearProgressFailed = "ClearProgressFailed"
+	ReasonJobCreateFailed     = "JobCreateFailed"
 	ReasonSuspendJobFailed    = "SuspendJobFailed"
 	ReasonRunnerAccessFailed  = "RunnerAccessFailed"
 	ReasonFinalizerFailed     = "FinalizerFailed"
@@ -92,6 +124,12 @@ const (
 	LabelAttempt = "tasks.langflix.io/attempt"
 	// LabelManagedBy marks objects the operator manages.
 	LabelManagedBy = "app.kubernetes.io/managed-by"
+	// FinalizerResult is on every runner pod of a task attempt (through the Job's pod template): it keeps
+	// a finished pod, and with it the runner's termination message, until the operator has recorded the
+	// attempt's outcome in the task's status. Pods whose end does not decide the attempt (an eviction, a
+	// deleted pod the Job replaces) are released as soon as they are terminal, so a node drain never
+	// waits for it.
+	FinalizerResult = "tasks.langflix.io/result"
 	// ManagedByValue is LabelManagedBy's value: the operator's name.
 	ManagedByValue = "langflix-operator"
 

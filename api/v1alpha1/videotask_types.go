@@ -102,14 +102,16 @@ type LLMSpec struct {
 
 // SecretKeyRef names one key of a Secret in the task's namespace.
 type SecretKeyRef struct {
-	// name is the Secret's name.
+	// name is the Secret's name, a lowercase RFC 1123 subdomain.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$')",message="the Secret name must be a lowercase RFC 1123 subdomain (a-z, 0-9, '-', '.')"
 	// +required
 	Name string `json:"name,omitempty"`
-	// key is the key within the Secret.
+	// key is the key within the Secret: letters, digits, '-', '_' and '.'.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[-._a-zA-Z0-9]+$')",message="the Secret key may only hold letters, digits, '-', '_' and '.'"
 	// +required
 	Key string `json:"key,omitempty"`
 }
@@ -265,6 +267,7 @@ type VideoTaskSpec struct {
 // shorts. Each attempt runs as one Job.
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
+// +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 63",message="metadata.name must be at most 63 characters: it becomes the tasks.langflix.io/task label of the task's Jobs and pods"
 // +kubebuilder:resource:shortName=vt,categories=langflix
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="Progress",type=integer,JSONPath=`.status.progress.percent`,description="percent done"

@@ -14,8 +14,9 @@ import (
 // CacheOptions are the manager's cache settings, chosen so that memory grows slowly with the number of
 // tasks (docs/benchmarks.md has the figures):
 //
-//   - only the operator's own Jobs and CronJobs are cached (by the managed-by label the operator puts on
-//     them): a cluster with many unrelated Jobs costs no operator memory;
+//   - only the operator's own Jobs, CronJobs and runner pods are cached (by the managed-by label the operator
+//     puts on them and their pod templates): a cluster with many unrelated Jobs and pods costs no operator
+//     memory;
 //   - no object keeps its managedFields, which the operator never reads and which are often larger than the
 //     rest of a task's metadata (three field managers write to every task);
 //   - a Job keeps no pod template: the operator builds it, never reads it back, and it is most of the Job's
@@ -32,6 +33,8 @@ func CacheOptions(opts Options) ctrlcache.Options {
 		ByObject: map[client.Object]ctrlcache.ByObject{
 			&batchv1.Job{}:     {Label: managed, Transform: stripJob},
 			&batchv1.CronJob{}: {Label: managed},
+			// The runner pods: the operator reads their phase, conditions and container states.
+			&corev1.Pod{}: {Label: managed},
 		},
 	}
 	if len(opts.Namespaces) > 0 {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
@@ -85,6 +86,9 @@ func NewManager(cfg *rest.Config, opts Options) (ctrl.Manager, error) {
 		LeaderElection:          opts.LeaderElect,
 		LeaderElectionID:        "langflix-operator.tasks.langflix.io",
 		LeaderElectionNamespace: opts.LeaderElectionNamespace,
+		LeaseDuration:           durationOrNil(opts.LeaseDuration),
+		RenewDeadline:           durationOrNil(opts.RenewDeadline),
+		RetryPeriod:             durationOrNil(opts.RetryPeriod),
 		// Step down quickly on SIGTERM so a new leader takes over without waiting for the lease to expire.
 		LeaderElectionReleaseOnCancel: true,
 	})
@@ -141,6 +145,7 @@ func SetupControllers(mgr ctrl.Manager, opts Options) error {
 			Clock:                   clk,
 			Runner:                  opts.Runner,
 			Provisioner:             provisioner,
+			Policy:                  opts.Attempts,
 			Kind:                    k.Kind,
 			NewTask:                 k.New,
 			MaxConcurrentReconciles: opts.MaxConcurrentReconciles,
@@ -163,4 +168,12 @@ func SetupControllers(mgr ctrl.Manager, opts Options) error {
 		return fmt.Errorf("set up CleanupPolicy controller: %w", err)
 	}
 	return nil
+}
+
+// durationOrNil leaves a zero duration to controller-runtime's default (options built in Go, by tests).
+func durationOrNil(d time.Duration) *time.Duration {
+	if d <= 0 {
+		return nil
+	}
+	return &d
 }

@@ -17,6 +17,7 @@ import (
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/controllers/internal/admission"
 	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
+	"github.com/langflix/langflix-operator/controllers/task"
 )
 
 // Options are the manager's flags. Every flag can also come from the environment variable named in its
@@ -26,12 +27,15 @@ type Options struct {
 	ProbeAddr               string
 	LeaderElect             bool
 	LeaderElectionNamespace string
-	Namespaces              []string
-	MaxConcurrentReconciles int
-	SyncPeriod              time.Duration
-	Runner                  runnerpod.Config
-	KubeAPIQPS              float64
-	KubeAPIBurst            int
+	// LeaseDuration, RenewDeadline and RetryPeriod tune leader election; see their flags.
+	LeaseDuration, RenewDeadline, RetryPeriod time.Duration
+	Namespaces                                []string
+	MaxConcurrentReconciles                   int
+	SyncPeriod                                time.Duration
+	Runner                                    runnerpod.Config
+	Attempts                                  task.AttemptPolicy
+	KubeAPIQPS                                float64
+	KubeAPIBurst                              int
 	// Limits are the operator's limits on running tasks (--max-running-tasks and
 	// --max-running-tasks-per-namespace); 0 means none.
 	Limits admission.Limits
@@ -50,6 +54,17 @@ func ParseOptions(args []string) (Options, error) {
 	return parseOptions(fs, args)
 }
 
+// Leader election timing. controller-runtime's defaults (15s, 10s, 2s) make a leader give up after 10s
+// without the API server, so every API server restart longer than that (a control-plane upgrade, a
+// single-instance API server that restarts) would also restart the operator. These ride out a minute-long
+// outage; the price is that a crashed leader's successor waits up to a minute for its Lease. A leader that
+// stops normally releases its Lease at once (LeaderElectionReleaseOnCancel).
+const (
+	DefaultLeaseDuration = 60 * time.Second
+	DefaultRenewDeadline = 45 * time.Second
+	DefaultRetryPeriod   = 5 * time.Second
+)
+
 // parseOptions reads flags, with environment variables as defaults.
 func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
 	o := Options{}
@@ -58,6 +73,11 @@ func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
 	fs.StringVar(&o.ProbeAddr, "health-probe-bind-address", env("HEALTH_PROBE_BIND_ADDRESS", ":8081"), "Address of the /healthz and /readyz endpoints. Env HEALTH_PROBE_BIND_ADDRESS.")
 	fs.BoolVar(&o.LeaderElect, "leader-elect", env("LEADER_ELECT", "false") == "true", "Elect a leader so that only one replica reconciles. Env LEADER_ELECT.")
 	fs.StringVar(&o.LeaderElectionNamespace, "leader-election-namespace", env("LEADER_ELECTION_NAMESPACE", ""), "Namespace of the leader election Lease (default: the pod's). Env LEADER_ELECTION_NAMESPACE.")
+	fs.DurationVar(&o.LeaseDuration, "leader-elect-lease-duration", DefaultLeaseDuration,
+		"How long a leader's Lease holds without renewal: a replica that crashed is replaced after at most this long.")
+	fs.DurationVar(&o.RenewDeadline, "leader-elect-renew-deadline", DefaultRenewDeadline,
+		"How long the leader keeps trying to renew its Lease before it gives up leadership and exits: an API server that is away for less (a restart, an upgrade) costs no restart of the operator.")
+	fs.DurationVar(&o.RetryPeriod, "leader-elect-retry-period", DefaultRetryPeriod, "How often leader election tries to acquire or renew the Lease.")
 	fs.StringVar(&namespaces, "namespaces", env("WATCH_NAMESPACES", ""), "Comma-separated namespaces to watch; empty watches all. Env WATCH_NAMESPACES.")
 	fs.IntVar(&o.MaxConcurrentReconciles, "max-concurrent-reconciles", 4, "Parallel reconciles per kind.")
 	fs.DurationVar(&o.SyncPeriod, "sync-period", 10*time.Hour, "How often every object is reconciled even without changes.")
@@ -74,6 +94,10 @@ func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
 	fs.BoolVar(&o.Runner.Cache.Shared, "cache-shared", env("CACHE_SHARED", "false") == "true", "Share cache entries between namespaces; by default each namespace has its own. Env CACHE_SHARED.")
 	fs.StringVar(&o.Runner.ServiceAccountName, "runner-service-account", env("RUNNER_SERVICE_ACCOUNT", runnerpod.DefaultServiceAccount), "ServiceAccount the operator creates for runners in each task namespace. Env RUNNER_SERVICE_ACCOUNT.")
 	fs.StringVar(&o.Runner.ClusterRoleName, "runner-cluster-role", env("RUNNER_CLUSTER_ROLE", runnerpod.DefaultClusterRole), "ClusterRole bound to the runner ServiceAccount. Env RUNNER_CLUSTER_ROLE.")
+	fs.DurationVar(&o.Attempts.ConfigErrorGrace, "pod-config-error-grace", envDuration("POD_CONFIG_ERROR_GRACE", task.DefaultAttemptPolicy.ConfigErrorGrace),
+		"How long a configuration error that waiting cannot fix (a missing Secret, PersistentVolumeClaim or ServiceAccount) may hold an attempt's pod before the task fails with reason PodConfigurationError. Env POD_CONFIG_ERROR_GRACE.")
+	fs.DurationVar(&o.Attempts.RecheckInterval, "pod-create-recheck-interval", task.DefaultAttemptPolicy.RecheckInterval,
+		"How often a Job without a pod is looked at again for the Job controller's FailedCreate events.")
 	var maxRunning, maxRunningPerNS string
 	fs.StringVar(&maxRunning, "max-running-tasks", env("MAX_RUNNING_TASKS", "0"), "Most tasks (VideoTasks and SlideTasks) whose Jobs run at once in the whole cluster; more wait in the operator's queue (phase Queued, reason WaitingForCapacity). 0: no limit. Tasks Kueue admits (spec.queueName) do not count. Env MAX_RUNNING_TASKS.")
 	fs.StringVar(&maxRunningPerNS, "max-running-tasks-per-namespace", env("MAX_RUNNING_TASKS_PER_NAMESPACE", "0"), "Most tasks running at once in one namespace; a Namespace's annotation "+tasksv1.AnnotationMaxRunningTasks+" overrides it. 0: no limit. Env MAX_RUNNING_TASKS_PER_NAMESPACE.")
@@ -103,6 +127,12 @@ func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
 	}
 	if o.Runner.Cache.SecretName != "" && o.Runner.Cache.Mode == runnerpod.CacheSecretCopy && o.Runner.Cache.OperatorNamespace == "" {
 		return o, fmt.Errorf("--redis-secret in Copy mode needs --operator-namespace (or env POD_NAMESPACE): the namespace the Secret is read from")
+	}
+	if !(o.LeaseDuration > o.RenewDeadline && o.RenewDeadline > o.RetryPeriod && o.RetryPeriod > 0) {
+		return o, fmt.Errorf("leader election needs --leader-elect-lease-duration > --leader-elect-renew-deadline > --leader-elect-retry-period > 0")
+	}
+	if o.Attempts.ConfigErrorGrace <= 0 || o.Attempts.RecheckInterval <= 0 {
+		return o, fmt.Errorf("--pod-config-error-grace and --pod-create-recheck-interval must be positive")
 	}
 	for _, l := range []struct {
 		flag, value string
@@ -139,6 +169,15 @@ func parseOptions(fs *flag.FlagSet, args []string) (Options, error) {
 	}
 	o.Runner.DefaultResources = corev1.ResourceRequirements{Requests: reqs, Limits: limits}
 	return o, nil
+}
+
+// envDuration is the duration in the environment variable name, or def when it is unset or not a duration
+// (the flag's own parsing then reports nothing: a bad value in the environment falls back to the default).
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(env(name, "")); err == nil {
+		return d
+	}
+	return def
 }
 
 func env(name, def string) string {

@@ -89,7 +89,7 @@ var _ = Describe("Task status writes", func() {
 // field manager langflix-runner.
 func applyProgress(ctx context.Context, task tasksv1.Task, p *tasksv1.TaskProgress) {
 	GinkgoHelper()
-	ref := runnerv1.TaskRef{Kind: kindOf(task), Name: task.GetName(), Namespace: task.GetNamespace()}
+	ref := runnerv1.TaskRef{Kind: kindOf(task), Name: task.GetName(), Namespace: task.GetNamespace(), Attempt: p.Attempt}
 	apply, err := runnerv1.NewProgressApply(ref, *p).Unstructured()
 	Expect(err).NotTo(HaveOccurred())
 	Expect(k8sClient.Status().Apply(ctx, client.ApplyConfigurationFromUnstructured(apply),

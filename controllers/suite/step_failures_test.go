@@ -47,11 +47,11 @@ var _ = Describe("A refused step", func() {
 
 		Eventually(taskStatus(ctx, task)).Should(And(
 			HaveField("Phase", tasksv1.TaskPending),
-			HaveField("Reason", tasksv1.ReasonCreateJobFailed),
+			HaveField("Reason", tasksv1.ReasonQuotaExceeded),
 			HaveField("Message", And(ContainSubstring("create Job quota-vt-1"), ContainSubstring("exceeded quota: no-jobs"))),
 			haveCondition(tasksv1.ConditionReconciling, "True"),
 			haveCondition(tasksv1.ConditionReady, "False")))
-		Eventually(eventReasons).WithArguments(ctx, task).Should(ContainElement("Warning " + tasksv1.ReasonCreateJobFailed))
+		Eventually(eventReasons).WithArguments(ctx, task).Should(ContainElement("Warning " + tasksv1.ReasonQuotaExceeded))
 
 		Expect(k8sClient.Delete(ctx, quota)).To(Succeed())
 		waitForJob(ctx, task, "quota-vt-1")

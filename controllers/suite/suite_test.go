@@ -20,6 +20,7 @@ import (
 
 	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
 	"github.com/langflix/langflix-operator/controllers/manager"
+	"github.com/langflix/langflix-operator/controllers/task"
 	"github.com/langflix/langflix-operator/test/testutil"
 )
 
@@ -105,5 +106,9 @@ func managerOptions() manager.Options {
 		MaxConcurrentReconciles: 2,
 		SyncPeriod:              10 * time.Hour,
 		Runner:                  runnerConfig,
+		Attempts:                attemptPolicy,
 	}
 }
+
+// attemptPolicy is the operator's judgement of pods that do not start, shortened so specs take seconds.
+var attemptPolicy = task.AttemptPolicy{ConfigErrorGrace: 6 * time.Second, RecheckInterval: time.Second}

@@ -34,7 +34,10 @@ var _ = Describe("VideoTask", func() {
 			tasksv1.LabelTask: "episode", tasksv1.LabelKind: tasksv1.KindVideoTask, tasksv1.LabelAttempt: "1",
 			tasksv1.LabelManagedBy: tasksv1.ManagedByValue,
 		}))
-		Expect(job.Spec.ActiveDeadlineSeconds).To(Equal(ptr.To[int64](30 * 60)))
+		Expect(job.Spec.ActiveDeadlineSeconds).To(Equal(ptr.To[int64]((10+30)*60)), "timeLimits.startSeconds + timeLimits.hardSeconds")
+		Expect(job.Spec.PodFailurePolicy).NotTo(BeNil())
+		Expect(job.Spec.PodReplacementPolicy).To(Equal(ptr.To(batchv1.Failed)))
+		Expect(job.Spec.Template.Finalizers).To(ConsistOf(tasksv1.FinalizerResult))
 		Expect(job.Spec.BackoffLimit).To(Equal(ptr.To[int32](0)))
 		Expect(job.Spec.Suspend).To(Equal(ptr.To(false)))
 		pod := job.Spec.Template.Spec

@@ -3,11 +3,13 @@ package task
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/klog/v2"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
@@ -110,11 +112,27 @@ func (r *Reconciler) kueueQueueFor(task tasksv1.Task) string {
 
 // waitInPlan turns a plan that would start or resume an attempt into waiting: no Job is created or
 // resumed, the attempt count and start time stay what they were (no attempt started), and the task is
-// Queued with the reason and what it waits for.
-func waitInPlan(plan *taskPlan, stored tasksv1.TaskStatus, obs taskObservation, now time.Time, reason, message string, queue tasksv1.QueueStatus) {
+// Queued with the reason and what it waits for. An attempt the plan opened in this reconcile is taken back:
+// the attempt before it, with its end as this reconcile recorded it, stays the current one.
+func waitInPlan(plan *taskPlan, stored tasksv1.TaskStatus, _ taskObservation, now time.Time, reason, message string, queue tasksv1.QueueStatus) {
 	st := &plan.status
 	plan.createJob, plan.suspendJob = false, nil
-	st.Attempts = max(stored.Attempts, obs.attempt)
+	if cur := st.CurrentAttempt; cur != nil && cur.JobUID == "" && cur.CreateTime == nil &&
+		(stored.CurrentAttempt == nil || stored.CurrentAttempt.Number < cur.Number) {
+		st.CurrentAttempt = nil
+		if n := len(st.PreviousAttempts); n > 0 && stored.CurrentAttempt != nil {
+			st.CurrentAttempt = ptr.To(st.PreviousAttempts[n-1])
+		}
+		st.PreviousAttempts = slices.Clone(stored.PreviousAttempts)
+		st.JobName = stored.JobName
+		if st.CurrentAttempt != nil {
+			st.JobName = st.CurrentAttempt.JobName
+		}
+		st.Attempts = stored.Attempts
+		if st.CurrentAttempt != nil {
+			st.Attempts = max(st.Attempts, st.CurrentAttempt.Number)
+		}
+	}
 	st.StartTime = stored.StartTime
 	st.Queue = queue
 	setPhase(st, tasksv1.TaskQueued, reason, message)

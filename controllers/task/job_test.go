@@ -48,11 +48,21 @@ func TestJobForVideoTask(t *testing.T) {
 			}},
 		},
 		Spec: batchv1.JobSpec{
-			BackoffLimit:          ptr.To[int32](0),
-			ActiveDeadlineSeconds: ptr.To[int64](2730),
+			BackoffLimit: ptr.To[int32](0),
+			PodFailurePolicy: &batchv1.PodFailurePolicy{Rules: []batchv1.PodFailurePolicyRule{
+				{Action: batchv1.PodFailurePolicyActionFailJob, OnExitCodes: &batchv1.PodFailurePolicyOnExitCodesRequirement{
+					ContainerName: ptr.To("runner"), Operator: batchv1.PodFailurePolicyOnExitCodesOpIn, Values: []int32{2, 3, 4}}},
+				{Action: batchv1.PodFailurePolicyActionIgnore, OnPodConditions: []batchv1.PodFailurePolicyOnPodConditionsPattern{
+					{Type: corev1.DisruptionTarget, Status: corev1.ConditionTrue}}},
+				{Action: batchv1.PodFailurePolicyActionIgnore, OnExitCodes: &batchv1.PodFailurePolicyOnExitCodesRequirement{
+					ContainerName: ptr.To("runner"), Operator: batchv1.PodFailurePolicyOnExitCodesOpIn, Values: []int32{143}}},
+			}},
+			PodReplacementPolicy: ptr.To(batchv1.Failed),
+			// timeLimits.startSeconds (600) + timeLimits.hardSeconds (2730).
+			ActiveDeadlineSeconds: ptr.To[int64](3330),
 			Suspend:               ptr.To(false),
 			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				ObjectMeta: metav1.ObjectMeta{Labels: labels, Finalizers: []string{"tasks.langflix.io/result"}},
 				Spec: corev1.PodSpec{
 					RestartPolicy:                 corev1.RestartPolicyNever,
 					ServiceAccountName:            "langflix-runner",
@@ -75,6 +85,7 @@ func TestJobForVideoTask(t *testing.T) {
 							flag(runnerv1.FlagOut, "lessons/episode-1/"),
 							flag(runnerv1.FlagProgress, runnerv1.ProgressKubernetes),
 							flag(runnerv1.FlagSoftTimeLimit, "20m0s"),
+							flag(runnerv1.FlagHardTimeLimit, "45m30s"),
 							flag(runnerv1.FlagVideo, "input/episode.mkv"),
 							flag(runnerv1.FlagSubtitles, "input/episode.srt"),
 							flag(runnerv1.FlagTranslationSubtitles, "input/episode.ko.srt"),
@@ -110,6 +121,7 @@ func TestJobForVideoTask(t *testing.T) {
 							{Name: runnerv1.EnvTaskKind, Value: tasksv1.KindVideoTask},
 							{Name: runnerv1.EnvTaskName, Value: "episode-1"},
 							{Name: runnerv1.EnvTaskNamespace, Value: "lessons"},
+							{Name: runnerv1.EnvAttempt, Value: "2"},
 						},
 						Resources:                testRunner.DefaultResources,
 						TerminationMessagePath:   runnerv1.DefaultTerminationLog,
@@ -165,7 +177,7 @@ func TestJobForTaskVariations(t *testing.T) {
 				diffField(t, "serviceAccountName", "langflix-runner", pod.ServiceAccountName)
 				diffField(t, "resources", testRunner.DefaultResources, pod.Containers[0].Resources)
 				diffField(t, "priorityClassName", "", pod.PriorityClassName)
-				diffField(t, "activeDeadlineSeconds", ptr.To[int64](1800), job.Spec.ActiveDeadlineSeconds)
+				diffField(t, "activeDeadlineSeconds: start 10m + hard 30m", ptr.To[int64](2400), job.Spec.ActiveDeadlineSeconds)
 				if _, ok := envOf(job)[runnerv1.EnvRedisURL]; ok {
 					t.Errorf("%s is set without a Redis URL", runnerv1.EnvRedisURL)
 				}
@@ -189,11 +201,12 @@ func TestJobForTaskVariations(t *testing.T) {
 			},
 		},
 		{
-			name: "time limits in seconds",
-			task: stored(videoTaskBuilder().TimeLimits(1, 2).Obj()),
+			name: "activeDeadlineSeconds is start + hard; the runner gets the exact limits",
+			task: stored(videoTaskBuilder().TimeLimits(1, 2).StartLimit(3).Obj()),
 			check: func(t *testing.T, job *batchv1.Job) {
-				diffField(t, "activeDeadlineSeconds", ptr.To[int64](2), job.Spec.ActiveDeadlineSeconds)
+				diffField(t, "activeDeadlineSeconds", ptr.To[int64](5), job.Spec.ActiveDeadlineSeconds)
 				assertHasArg(t, job.Spec.Template.Spec.Containers[0].Args, flag(runnerv1.FlagSoftTimeLimit, "1s"))
+				assertHasArg(t, job.Spec.Template.Spec.Containers[0].Args, flag(runnerv1.FlagHardTimeLimit, "2s"))
 			},
 		},
 		{
@@ -237,6 +250,7 @@ func TestJobForTaskVariations(t *testing.T) {
 					flag(runnerv1.FlagOut, "lessons/break-the-ice/"),
 					flag(runnerv1.FlagProgress, runnerv1.ProgressKubernetes),
 					flag(runnerv1.FlagSoftTimeLimit, "25m0s"),
+					flag(runnerv1.FlagHardTimeLimit, "30m0s"),
 					flag(runnerv1.FlagFormat, "png"),
 					flag(runnerv1.FlagWidth, "1280"),
 					flag(runnerv1.FlagHeight, "720"),

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/klog/v2"
 	"k8s.io/utils/clock"
@@ -24,16 +24,14 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/controllers/internal/admission"
 	"github.com/langflix/langflix-operator/controllers/internal/conditions"
-	"github.com/langflix/langflix-operator/controllers/internal/jobs"
 	"github.com/langflix/langflix-operator/controllers/internal/kubewrite"
 	"github.com/langflix/langflix-operator/controllers/internal/kueue"
-	"github.com/langflix/langflix-operator/controllers/internal/metrics"
 	"github.com/langflix/langflix-operator/controllers/internal/namespaces"
-	"github.com/langflix/langflix-operator/controllers/internal/naming"
 	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
 )
 
@@ -46,9 +44,12 @@ const echoRetry = 250 * time.Millisecond
 
 // Reconciler reconciles one task kind (VideoTask or SlideTask) into one Job per attempt.
 type Reconciler struct {
+	// Client reads from the manager's cache: tasks, the operator's Jobs, and runner pods (all filtered by
+	// the operator's labels), and writes to the API server.
 	Client client.Client
-	// APIReader reads pods directly from the API server: the operator needs a finished attempt's pod only
-	// once, so caching every runner pod would cost memory for nothing.
+	// APIReader reads directly from the API server where the cache cannot decide: a Job the cache does not
+	// have, a finished pod's termination message, the pods that must be gone before a new attempt, and the
+	// Job controller's events.
 	APIReader client.Reader
 	Recorder  events.EventRecorder
 	Clock     clock.PassiveClock
@@ -57,6 +58,8 @@ type Reconciler struct {
 	// first Job. The task kinds share one, so a namespace is provisioned once whatever kinds run in it; nil
 	// makes the reconciler use its own.
 	Provisioner *runnerpod.Provisioner
+	// Policy tunes how attempts whose pod does not start are judged.
+	Policy AttemptPolicy
 	// Kind is "VideoTask" or "SlideTask"; NewTask returns an empty object of that kind.
 	Kind    string
 	NewTask func() tasksv1.Task
@@ -74,10 +77,11 @@ type Reconciler struct {
 	written        writtenStatuses
 }
 
-// Reconcile follows the task's life: get it, handle deletion, observe its Jobs, plan, act. Once the task
-// was read, its status is written exactly once, at the end, whatever happened (deferred, as cluster-api
-// does): the planned status, or the current one when no plan was made, with the failed step's reason and
-// the API server's message when a step failed. The step's error is returned too, for backoff.
+// Reconcile follows the task's life: get it, handle deletion, observe its Jobs and pods, plan, act. Once
+// the task was read, its status is written exactly once, at the end, whatever happened (deferred, as
+// cluster-api does): the planned status, or the current one when no plan was made, with the failed step's
+// reason and the API server's message when a step failed. The step's error is returned too, for backoff,
+// unless it ended the task (a Job the API server rejects for good): then the status says all there is.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, retErr error) {
 	task := r.NewTask()
 	if err := r.Client.Get(ctx, req.NamespacedName, task); err != nil {
@@ -109,6 +113,10 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Re
 		desired := withStepError(status, task.GetGeneration(), now, retErr)
 		if err := r.writeStatus(ctx, task, desired, retErr); err != nil {
 			retErr = errors.Join(retErr, err)
+			return
+		}
+		if conditions.IsFinal(retErr) {
+			retErr = nil
 		}
 	}()
 
@@ -120,11 +128,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Re
 	if err := r.ensureFinalizer(ctx, task); err != nil {
 		return ctrl.Result{}, err
 	}
-	obs, err := r.observe(ctx, task)
+	obs, err := r.observe(ctx, task, now)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	plan := planTask(task, obs, now)
+	plan := planTask(task, r.Kind, obs, now, r.Policy)
 	slot, err := r.gate(ctx, task, obs, &plan, now)
 	status = plan.status
 	if err != nil {
@@ -138,25 +146,24 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Re
 		return ctrl.Result{}, conditions.Step(tasksv1.ReasonDeleteExpiredFailed,
 			errorf(err, "delete %s after ttlSecondsAfterFinished", klog.KObj(task)))
 	}
-	if err := r.act(ctx, task, obs, plan); err != nil {
-		if slot != nil {
+	created, err := r.act(ctx, task, obs, plan)
+	status = withCreatedJob(status, created)
+	if err != nil {
+		if slot != nil && created == nil {
 			// No Job was created or resumed: the slot the queue gave this attempt goes to the next task.
 			r.Queue.Release(*slot)
 		}
 		return ctrl.Result{}, err
 	}
-	if plan.createJob {
-		// The Job exists now: the status that queues the attempt names it, so the Job's first appearance in
-		// the cache changes nothing to write.
-		status.JobName = naming.JobName(task.GetName(), r.Kind, status.Attempts)
-	}
 	return ctrl.Result{RequeueAfter: plan.requeueAfter}, nil
 }
 
-// withStepError puts a failed step into the status the reconcile writes. A task that still works shows
-// the step in its reason and message (an attempt whose Job could not be created is Pending, not Queued),
-// and in Ready/Reconciling, or Stalled when the API server rejected the request as invalid. A finished
-// task keeps its outcome; Reconciling says what the operator still tries (deleting it after its TTL).
+// withStepError puts a failed step into the status the reconcile writes. A step that ended the task (a Job
+// the API server rejects, a foreign Job holding the attempt's name) fails the attempt and the task for
+// good. Otherwise a task that still works shows the step in its reason and message (an attempt whose Job
+// could not be created yet is Pending, not Queued), and in Ready/Reconciling, or Stalled when the API server
+// rejected the request as invalid. A finished task keeps its outcome; Reconciling says what the operator
+// still tries (deleting it after its TTL).
 func withStepError(st tasksv1.TaskStatus, generation int64, now time.Time, err error) tasksv1.TaskStatus {
 	if err == nil {
 		return st
@@ -167,12 +174,32 @@ func withStepError(st tasksv1.TaskStatus, generation int64, now time.Time, err e
 		conditions.Set(&st.Conditions, generation, now, tasksv1.ConditionReconciling, true, reason, message)
 		return st
 	}
+	if conditions.IsFinal(err) {
+		return withFinalStep(st, now, reason, message)
+	}
 	switch reason {
-	case tasksv1.ReasonCreateJobFailed, tasksv1.ReasonRunnerAccessFailed:
+	case tasksv1.ReasonJobCreateFailed, tasksv1.ReasonQuotaExceeded, tasksv1.ReasonRunnerAccessFailed,
+		tasksv1.ReasonWaitingForPreviousAttempt, tasksv1.ReasonDeletePodFailed:
 		st.Phase = tasksv1.TaskPending
 	}
 	st.Reason, st.Message = reason, message
 	conditions.SetStepError(&st.Conditions, generation, now, err)
+	return st
+}
+
+// withFinalStep fails the current attempt and the task with a step's reason.
+func withFinalStep(st tasksv1.TaskStatus, now time.Time, reason, message string) tasksv1.TaskStatus {
+	at := metav1.NewTime(now)
+	if cur := st.CurrentAttempt; cur != nil {
+		cur = cur.DeepCopy()
+		cur.FinishTime, cur.Reason, cur.Message = &at, reason, truncate(message)
+		st.CurrentAttempt = cur
+	}
+	st.Phase, st.Reason, st.Message = tasksv1.TaskFailed, reason, message
+	st.CompletionTime, st.NextRetryTime = &at, nil
+	conditions.Set(&st.Conditions, st.ObservedGeneration, now, tasksv1.ConditionRunning, false, reason, "")
+	conditions.Set(&st.Conditions, st.ObservedGeneration, now, tasksv1.ConditionFailed, true, reason, message)
+	setSummary(&st, now)
 	return st
 }
 
@@ -182,79 +209,6 @@ func errorf(err error, format string, args ...any) error {
 		return nil
 	}
 	return fmt.Errorf(format+": %w", append(args, err)...)
-}
-
-// observe lists the task's Jobs and, when the current attempt finished, reads its runner's exit.
-func (r *Reconciler) observe(ctx context.Context, task tasksv1.Task) (taskObservation, error) {
-	var list batchv1.JobList
-	if err := r.Client.List(ctx, &list, client.InNamespace(task.GetNamespace()),
-		client.MatchingLabels{tasksv1.LabelTask: task.GetName(), tasksv1.LabelKind: r.Kind}); err != nil {
-		return taskObservation{}, conditions.Step(tasksv1.ReasonListJobsFailed, fmt.Errorf("list Jobs of %s: %w", klog.KObj(task), err))
-	}
-	obs := taskObservation{attempt: task.GetTaskStatus().Attempts}
-	byAttempt := map[int32]*batchv1.Job{}
-	for i := range list.Items {
-		job := &list.Items[i]
-		if !metav1.IsControlledBy(job, task) {
-			continue
-		}
-		n, err := strconv.ParseInt(job.Labels[tasksv1.LabelAttempt], 10, 32)
-		if err != nil || n < 1 {
-			continue
-		}
-		byAttempt[int32(n)] = job
-		obs.attempt = max(obs.attempt, int32(n))
-	}
-	obs.job = byAttempt[obs.attempt]
-	if obs.job != nil && jobs.Finished(obs.job) != nil && !task.GetTaskStatus().Phase.IsFinished() {
-		var pods corev1.PodList
-		if err := r.APIReader.List(ctx, &pods, client.InNamespace(task.GetNamespace()),
-			client.MatchingLabels{batchv1.JobNameLabel: obs.job.Name}); err != nil {
-			return taskObservation{}, conditions.Step(tasksv1.ReasonListPodsFailed, fmt.Errorf("list pods of Job %s: %w", obs.job.Name, err))
-		}
-		obs.termination = jobs.TerminationFromPods(pods.Items)
-	}
-	return obs, nil
-}
-
-// act carries out the plan's side effects on child objects.
-func (r *Reconciler) act(ctx context.Context, task tasksv1.Task, obs taskObservation, plan taskPlan) error {
-	if plan.suspendJob != nil && obs.job != nil {
-		err := kubewrite.Patch(ctx, r.Client, obs.job, fmt.Sprintf("set suspend=%t on Job", *plan.suspendJob), func() {
-			obs.job.Spec.Suspend = plan.suspendJob
-		})
-		if err != nil {
-			return conditions.Step(tasksv1.ReasonSuspendJobFailed, err)
-		}
-	}
-	if !plan.createJob {
-		return nil
-	}
-	provisioner := r.provisioner()
-	if err := provisioner.Ensure(ctx, task.GetNamespace(), task.GetTemplate().ServiceAccountName == ""); err != nil {
-		return conditions.Step(tasksv1.ReasonRunnerAccessFailed, err)
-	}
-	job := jobForTask(task, r.Kind, plan.status.Attempts, r.Runner)
-	if plan.kueueQueue != "" {
-		kueue.Submit(job, plan.kueueQueue)
-	}
-	if err := r.Client.Create(ctx, job); err != nil {
-		if apierrors.IsAlreadyExists(err) {
-			// Created before a restart or not yet in the cache: the deterministic name makes this a no-op.
-			return nil
-		}
-		// The namespace's runner objects may be what is wrong (deleted, or refused by a policy that checks
-		// them): the next attempt to create the Job provisions the namespace again.
-		provisioner.Forget(task.GetNamespace())
-		return conditions.Step(tasksv1.ReasonCreateJobFailed, fmt.Errorf("create Job %s: %w", job.Name, err))
-	}
-	klog.FromContext(ctx).V(2).Info("Created Job", "job", klog.KObj(job), "attempt", plan.status.Attempts)
-	// Reported here, where the Job is known to be new. Judging from a status diff instead would report the
-	// attempt again whenever a reconcile reads a task status the cache has not updated yet.
-	r.Recorder.Eventf(task, nil, corev1.EventTypeNormal, tasksv1.ReasonJobCreated, "CreateJob",
-		"Created Job %s for attempt %d", job.Name, plan.status.Attempts)
-	metrics.TaskAttempts.WithLabelValues(r.Kind).Inc()
-	return nil
 }
 
 // provisioner is the shared Provisioner, or the reconciler's own when none was given.
@@ -281,19 +235,33 @@ func (r *Reconciler) finalize(ctx context.Context, task tasksv1.Task) error {
 	if !controllerutil.ContainsFinalizer(task, taskFinalizer) {
 		return nil
 	}
-	err := r.Client.DeleteAllOf(ctx, &batchv1.Job{}, client.InNamespace(task.GetNamespace()),
-		client.MatchingLabels{tasksv1.LabelTask: task.GetName(), tasksv1.LabelKind: r.Kind},
+	err := r.Client.DeleteAllOf(ctx, &batchv1.Job{}, client.InNamespace(task.GetNamespace()), r.childLabels(task),
 		client.PropagationPolicy("Background"))
 	if err != nil {
 		return conditions.Step(tasksv1.ReasonFinalizerFailed, fmt.Errorf("delete Jobs of %s: %w", klog.KObj(task), err))
+	}
+	// Nothing of a deleted task's attempts is recorded any more: its pods may go.
+	var pods corev1.PodList
+	if err := r.APIReader.List(ctx, &pods, client.InNamespace(task.GetNamespace()), r.childLabels(task)); err != nil {
+		return conditions.Step(tasksv1.ReasonFinalizerFailed, fmt.Errorf("list pods of %s: %w", klog.KObj(task), err))
+	}
+	var held []corev1.Pod
+	for _, p := range pods.Items {
+		if hasFinalizer(&p, tasksv1.FinalizerResult) {
+			held = append(held, p)
+		}
+	}
+	if err := r.releasePods(ctx, held); err != nil {
+		return err
 	}
 	err = kubewrite.Patch(ctx, r.Client, task, "remove finalizer from", func() { controllerutil.RemoveFinalizer(task, taskFinalizer) })
 	return conditions.Step(tasksv1.ReasonFinalizerFailed, client.IgnoreNotFound(err))
 }
 
-// SetupWithManager watches tasks of this kind, the Jobs they own, the queue's calls (a slot freed, a
-// position to rewrite), identical tasks that finished, and, when Kueue is installed, the Workloads of the
-// Jobs Kueue admits.
+// SetupWithManager watches tasks of this kind, the Jobs they own, their runner pods (through the task labels
+// the pods carry from the Job's template: a pod that cannot start, or ends, is seen at once), the queue's
+// calls (a slot freed, a position to rewrite), identical tasks that finished, and, when Kueue is installed,
+// the Workloads of the Jobs Kueue admits.
 func (r *Reconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager) error {
 	if err := mgr.GetFieldIndexer().IndexField(ctx, r.NewTask(), identityIndex, indexIdentity); err != nil {
 		return fmt.Errorf("index %s by work identity: %w", r.Kind, err)
@@ -302,6 +270,7 @@ func (r *Reconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager) err
 		Named(r.Kind).
 		For(r.NewTask(), builder.WithPredicates(r.taskUpdates())).
 		Owns(&batchv1.Job{}, builder.WithPredicates(jobUpdates())).
+		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(r.taskOfPod)).
 		Watches(r.NewTask(), identicalWaiters{reader: mgr.GetClient()}.handler()).
 		WithOptions(controller.Options{MaxConcurrentReconciles: max(1, r.MaxConcurrentReconciles)})
 	if r.Queue != nil {
@@ -311,4 +280,13 @@ func (r *Reconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager) err
 		b = b.Watches(&kueue.Workload{}, handler.EnqueueRequestsFromMapFunc(r.taskOfWorkload))
 	}
 	return b.Complete(r)
+}
+
+// taskOfPod maps a runner pod to its task, by the labels the operator put on the Job's pod template.
+func (r *Reconciler) taskOfPod(_ context.Context, obj client.Object) []reconcile.Request {
+	labels := obj.GetLabels()
+	if labels[tasksv1.LabelKind] != r.Kind || labels[tasksv1.LabelTask] == "" {
+		return nil
+	}
+	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: obj.GetNamespace(), Name: labels[tasksv1.LabelTask]}}}
 }

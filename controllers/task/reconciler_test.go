@@ -15,6 +15,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	clocktesting "k8s.io/utils/clock/testing"
 	"k8s.io/utils/ptr"
@@ -41,6 +42,7 @@ type fakeEnv struct {
 	r        *Reconciler
 	// statusApplies counts status writes.
 	statusApplies atomic.Int32
+	uids          atomic.Int32
 }
 
 func newFakeEnv(t *testing.T, funcs interceptor.Funcs, objs ...client.Object) *fakeEnv {
@@ -54,6 +56,17 @@ func newFakeEnv(t *testing.T, funcs interceptor.Funcs, objs ...client.Object) *f
 		}
 		return c.SubResource(sub).Apply(ctx, obj, opts...)
 	}
+	// The fake client gives created objects no UID; the API server does, and attempts are identified by it.
+	create := funcs.Create
+	funcs.Create = func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.CreateOption) error {
+		if obj.GetUID() == "" {
+			obj.SetUID(types.UID(fmt.Sprintf("uid-%s-%d", obj.GetName(), env.uids.Add(1))))
+		}
+		if create != nil {
+			return create(ctx, c, obj, opts...)
+		}
+		return c.Create(ctx, obj, opts...)
+	}
 	base := fake.NewClientBuilder().
 		WithScheme(testutil.Scheme()).
 		WithStatusSubresource(&tasksv1.VideoTask{}, &tasksv1.SlideTask{}, &tasksv1.CleanupPolicy{}, &batchv1.Job{}).
@@ -63,7 +76,7 @@ func newFakeEnv(t *testing.T, funcs interceptor.Funcs, objs ...client.Object) *f
 	env.client = interceptor.NewClient(base, funcs)
 	env.r = &Reconciler{
 		Client: env.client, APIReader: env.client, Recorder: env.recorder,
-		Clock: env.clock, Runner: testRunner, Kind: tasksv1.KindVideoTask,
+		Clock: env.clock, Runner: testRunner, Policy: DefaultAttemptPolicy, Kind: tasksv1.KindVideoTask,
 		NewTask: func() tasksv1.Task { return &tasksv1.VideoTask{} },
 	}
 	return env
@@ -196,6 +209,7 @@ func TestReconcileRetriesAfterTheBackoff(t *testing.T) {
 	task.Finalizers = []string{taskFinalizer}
 	task.Status = tasksv1.TaskStatus{Phase: tasksv1.TaskRunning, Attempts: 1, JobName: "episode-1-vt-1", StartTime: at(-time.Minute)}
 	failed := attemptJob(task, tasksv1.KindVideoTask, 1, jobFailed(t0, batchv1.JobReasonBackoffLimitExceeded, "Job has reached the specified backoff limit"))
+	failed.UID = "uid-job-1"
 	pod := runnerPod(failed, 1, crashMessage, t0)
 	env := newFakeEnv(t, interceptor.Funcs{}, task, failed, &pod)
 

@@ -35,9 +35,14 @@ func (r *Reconciler) writeStatus(ctx context.Context, task tasksv1.Task, desired
 	return nil
 }
 
-// recordTransition emits events and metrics for a phase change between two statuses. (A new attempt's
-// JobCreated event is emitted where its Job is created.)
+// recordTransition emits events and metrics for an attempt that ended and for a phase change between two
+// statuses. (A new attempt's JobCreated event is emitted where its Job is created.)
 func (r *Reconciler) recordTransition(task tasksv1.Task, old, cur tasksv1.TaskStatus) {
+	// An attempt's end is told by the task's events below (RetryScheduled names the failed attempt and
+	// why, Failed and Completed the last one); the metric counts every end by its reason.
+	for _, ended := range attemptsEnded(old, cur) {
+		metrics.TaskAttemptEnds.WithLabelValues(r.Kind, ended.Reason).Inc()
+	}
 	if cur.Phase == old.Phase {
 		return
 	}
@@ -56,4 +61,33 @@ func (r *Reconciler) recordTransition(task tasksv1.Task, old, cur tasksv1.TaskSt
 	case tasksv1.TaskCancelled:
 		r.Recorder.Eventf(task, nil, corev1.EventTypeNormal, tasksv1.ReasonSuspended, "Suspend", "%s", cur.Message)
 	}
+}
+
+// attemptsEnded returns the attempts whose end cur records and old did not: the current one, and the one
+// before it when a retry started in the same write.
+func attemptsEnded(old, cur tasksv1.TaskStatus) []tasksv1.AttemptStatus {
+	endedBefore := func(n int32) bool {
+		if a := old.CurrentAttempt; a != nil && a.Number == n {
+			return a.FinishTime != nil
+		}
+		for _, a := range old.PreviousAttempts {
+			if a.Number == n {
+				return true
+			}
+		}
+		return false
+	}
+	var candidates, out []tasksv1.AttemptStatus
+	if k := len(cur.PreviousAttempts); k > 0 {
+		candidates = append(candidates, cur.PreviousAttempts[k-1])
+	}
+	if cur.CurrentAttempt != nil {
+		candidates = append(candidates, *cur.CurrentAttempt)
+	}
+	for _, a := range candidates {
+		if a.FinishTime != nil && !endedBefore(a.Number) {
+			out = append(out, a)
+		}
+	}
+	return out
 }

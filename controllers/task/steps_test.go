@@ -29,7 +29,11 @@ var (
 		errors.New("exceeded quota: no-jobs, requested: count/jobs.batch=1, used: count/jobs.batch=0, limited: count/jobs.batch=0"))
 	jobInvalid = apierrors.NewInvalid(schema.GroupKind{Group: "batch", Kind: "Job"}, "episode-1-vt-1", field.ErrorList{
 		field.Forbidden(field.NewPath("spec", "template", "spec", "priorityClassName"), "no PriorityClass with name batch-low was found")})
-	unavailable = apierrors.NewServiceUnavailable("etcd is unavailable")
+	unavailable  = apierrors.NewServiceUnavailable("etcd is unavailable")
+	policyDenied = apierrors.NewForbidden(schema.GroupResource{Group: "batch", Resource: "jobs"}, "episode-1-vt-1",
+		errors.New("ValidatingAdmissionPolicy 'no-gpu-for-lessons' with binding 'lessons' denied request: lessons run without GPUs"))
+	rbacForbidden = apierrors.NewForbidden(schema.GroupResource{Group: "batch", Resource: "jobs"}, "",
+		errors.New(`user "system:serviceaccount:langflix-system:langflix-operator" cannot create resource "jobs" in API group "batch" in the namespace "lessons"`))
 )
 
 // Every step that fails leaves its reason and the API server's message in the status before Reconcile
@@ -62,13 +66,33 @@ func TestReconcileWritesAFailedStepToStatus(t *testing.T) {
 	}{
 		{
 			name: "Job refused by a quota: pending, retried", task: withFinalizer(), funcs: failCreate(&batchv1.Job{}, quotaExceeded),
-			reason: tasksv1.ReasonCreateJobFailed, message: "create Job episode-1-vt-1: jobs.batch \"episode-1-vt-1\" is forbidden: exceeded quota",
+			reason: tasksv1.ReasonQuotaExceeded, message: "create Job episode-1-vt-1: jobs.batch \"episode-1-vt-1\" is forbidden: exceeded quota",
 			phase: tasksv1.TaskPending, wantError: quotaExceeded,
 		},
 		{
-			name: "Job rejected as invalid: stalled", task: withFinalizer(), funcs: failCreate(&batchv1.Job{}, jobInvalid),
-			reason: tasksv1.ReasonCreateJobFailed, message: "no PriorityClass with name batch-low was found",
-			phase: tasksv1.TaskPending, stalled: true, wantError: jobInvalid,
+			name: "Job rejected as invalid: the task fails for good, no retry", task: withFinalizer(), funcs: failCreate(&batchv1.Job{}, jobInvalid),
+			reason: tasksv1.ReasonJobRejected, message: "no PriorityClass with name batch-low was found",
+			phase: tasksv1.TaskFailed, stalled: true,
+		},
+		{
+			name: "Job denied by an admission policy: the task fails for good", task: withFinalizer(), funcs: failCreate(&batchv1.Job{}, policyDenied),
+			reason: tasksv1.ReasonJobRejected, message: "ValidatingAdmissionPolicy 'no-gpu-for-lessons' with binding 'lessons' denied request",
+			phase: tasksv1.TaskFailed, stalled: true,
+		},
+		{
+			name: "the operator may not create Jobs (RBAC): pending, retried until its Role is fixed", task: withFinalizer(), funcs: failCreate(&batchv1.Job{}, rbacForbidden),
+			reason: tasksv1.ReasonJobCreateFailed, message: "cannot create resource \"jobs\"",
+			phase: tasksv1.TaskPending, wantError: rbacForbidden,
+		},
+		{
+			name: "the API server times out: pending, retried", task: withFinalizer(), funcs: failCreate(&batchv1.Job{}, unavailable),
+			reason: tasksv1.ReasonJobCreateFailed, message: "etcd is unavailable", phase: tasksv1.TaskPending, wantError: unavailable,
+		},
+		{
+			name: "a foreign Job holds the attempt's name: the task fails for good", task: withFinalizer(),
+			objs:   []client.Object{&batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: "episode-1-vt-1", Namespace: testNamespace, UID: "someone-elses"}}},
+			reason: tasksv1.ReasonJobNameConflict, message: "Job lessons/episode-1-vt-1 exists already and is not this task's (no controller)",
+			phase: tasksv1.TaskFailed, stalled: true,
 		},
 		{
 			name: "runner ServiceAccount refused", task: withFinalizer(), funcs: failCreate(&corev1.ServiceAccount{}, unavailable),
@@ -127,6 +151,11 @@ func TestReconcileWritesAFailedStepToStatus(t *testing.T) {
 				diffField(t, "phase", tc.phase, st.Phase)
 			}
 			diffField(t, "reason", tc.reason, st.Reason)
+			if tc.phase == tasksv1.TaskFailed {
+				if st.CurrentAttempt == nil || st.CurrentAttempt.FinishTime == nil || st.CurrentAttempt.Reason != tc.reason || st.CompletionTime == nil {
+					t.Errorf("a task failed by a step ends its attempt with the step's reason: %+v, completion %v", st.CurrentAttempt, st.CompletionTime)
+				}
+			}
 			if !strings.Contains(st.Message, tc.message) {
 				t.Errorf("message %q, want the API server's words %q", st.Message, tc.message)
 			}
@@ -137,6 +166,9 @@ func TestReconcileWritesAFailedStepToStatus(t *testing.T) {
 			wantReconciling, wantStalled := metav1.ConditionTrue, metav1.ConditionFalse
 			if tc.stalled {
 				wantReconciling, wantStalled = metav1.ConditionFalse, metav1.ConditionTrue
+			}
+			if tc.phase == tasksv1.TaskFailed {
+				diffField(t, "Failed", metav1.ConditionTrue, meta.FindStatusCondition(st.Conditions, tasksv1.ConditionFailed).Status)
 			}
 			diffField(t, "Reconciling", wantReconciling, meta.FindStatusCondition(st.Conditions, tasksv1.ConditionReconciling).Status)
 			diffField(t, "Stalled", wantStalled, meta.FindStatusCondition(st.Conditions, tasksv1.ConditionStalled).Status)
@@ -161,7 +193,7 @@ func TestReconcileClearsAFailedStepWhenItSucceeds(t *testing.T) {
 	if _, err := env.r.Reconcile(context.Background(), ctrl.Request{NamespacedName: client.ObjectKeyFromObject(task)}); err == nil {
 		t.Fatal("Reconcile succeeded although the Job was refused")
 	}
-	diffField(t, "reason while refused", tasksv1.ReasonCreateJobFailed, env.task(t).Status.Reason)
+	diffField(t, "reason while refused", tasksv1.ReasonQuotaExceeded, env.task(t).Status.Reason)
 
 	refuse = false
 	env.reconcile(t)

@@ -13,6 +13,7 @@ import (
 	vknode "github.com/virtual-kubelet/virtual-kubelet/node"
 	"github.com/virtual-kubelet/virtual-kubelet/node/api"
 	"github.com/virtual-kubelet/virtual-kubelet/node/nodeutil"
+	"golang.org/x/time/rate"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apiserver/pkg/server/dynamiccertificates"
 	"k8s.io/client-go/kubernetes"
@@ -21,6 +22,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/client-go/tools/record"
+	"k8s.io/client-go/util/workqueue"
 
 	"github.com/langflix/langflix-operator/hack/localnode/internal/launch"
 	"github.com/langflix/langflix-operator/hack/localnode/internal/provider"
@@ -86,6 +88,7 @@ func run(ctx context.Context, cfg config) error {
 			nc.InformerResyncPeriod = time.Minute
 			// localnode resolves env itself: pod IPs are loopback and references are read from the API.
 			nc.SkipDownwardAPIResolution = true
+			nc.PodControllerConfigOpts = append(nc.PodControllerConfigOpts, withQueueRateLimits)
 			return nil
 		},
 		nodeutil.AttachProviderRoutes(mux),
@@ -176,4 +179,21 @@ func hostEnv(names []string) []launch.EnvVar {
 		}
 	}
 	return env
+}
+
+// withQueueRateLimits replaces client-go's default controller rate limiter on virtual-kubelet's queues. That
+// one caps a whole queue at 10 items per second; with a hundred pods on the node, a pod's deletion (or
+// eviction) then waited behind status retries for longer than its process lived, so the process was never
+// stopped, unlike on a kubelet. Failed items still back off exponentially, to 10s at most.
+func withQueueRateLimits(pc *vknode.PodControllerConfig) error {
+	limiter := func() workqueue.TypedRateLimiter[any] {
+		return workqueue.NewTypedMaxOfRateLimiter(
+			workqueue.NewTypedItemExponentialFailureRateLimiter[any](5*time.Millisecond, 10*time.Second),
+			&workqueue.TypedBucketRateLimiter[any]{Limiter: rate.NewLimiter(rate.Limit(500), 2000)},
+		)
+	}
+	pc.SyncPodsFromKubernetesRateLimiter = limiter()
+	pc.DeletePodsFromKubernetesRateLimiter = limiter()
+	pc.SyncPodStatusFromProviderRateLimiter = limiter()
+	return nil
 }

@@ -108,9 +108,10 @@ func (a *app) rootCommand() *cobra.Command {
 		Short: "Turns a video and its subtitles into language lessons (runs inside LangFlix task Jobs)",
 		Long: fmt.Sprintf("langflix-runner does the work of one LangFlix task: it finds expressions worth learning in the\n"+
 			"dialogue of a video, cuts clips around them, renders slides and builds educational videos and\n"+
-			"shorts with ffmpeg. Exit codes: %d done, %d retryable failure or terminated, %d invalid input,\n"+
-			"%d soft time limit exceeded (partial results kept).",
-			runnerv1.ExitOK, runnerv1.ExitRetryable, runnerv1.ExitInvalidInput, runnerv1.ExitSoftTimeLimit),
+			"shorts with ffmpeg. Exit codes: %d done, %d retryable failure, %d invalid input, %d soft time limit\n"+
+			"exceeded (partial results kept), %d hard time limit exceeded, %d terminated by SIGTERM or SIGINT.",
+			runnerv1.ExitOK, runnerv1.ExitRetryable, runnerv1.ExitInvalidInput, runnerv1.ExitSoftTimeLimit,
+			runnerv1.ExitHardTimeLimit, runnerv1.ExitTerminated),
 		SilenceUsage:  true,
 		SilenceErrors: true, // Run logs the error once, with its reason
 	}

@@ -101,7 +101,9 @@ func (a *app) slides(cmd *cobra.Command, o *runnerv1.SlideOptions) (*pipeline.Re
 	cfg.WorkDir, cfg.FontPath, cfg.Tools, cfg.Version = work, font, media.DefaultTools(), Version
 	cfg.Task, cfg.Log, cfg.Progress = taskFromEnv(), a.log, rep
 	a.log.Info("slides task", "version", Version, "slides", len(contents), "format", o.Format, "out", o.Out)
-	d := pipeline.NewDeadline(cmd.Context(), a.env.Start, o.SoftTimeLimit)
+	ctx, cancel := pipeline.WithHardTimeLimit(cmd.Context(), a.env.Start, o.HardTimeLimit)
+	defer cancel()
+	d := pipeline.NewDeadline(ctx, a.env.Start, o.SoftTimeLimit)
 	defer d.Stop()
 	return pipeline.RunSlides(d, cfg)
 }

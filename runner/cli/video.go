@@ -44,8 +44,10 @@ func (a *app) runVideo(cmd *cobra.Command, o *runnerv1.VideoOptions) error {
 		a.log.Info("video task", "version", Version, "video", o.Video, "subtitles", o.Subtitles, "out", o.Out,
 			"extractor", o.Extractor, "maxExpressions", o.MaxExpressions, "level", o.Level,
 			"targetLanguage", o.TargetLanguage, "subtitleMode", cfg.SubtitleMode, "shortsSubtitleMode", cfg.ShortsSubtitleMode,
-			"softTimeLimit", cfg.SoftTimeLimit)
-		d := pipeline.NewDeadline(cmd.Context(), a.env.Start, cfg.SoftTimeLimit)
+			"softTimeLimit", cfg.SoftTimeLimit, "hardTimeLimit", o.HardTimeLimit)
+		ctx, cancel := pipeline.WithHardTimeLimit(cmd.Context(), a.env.Start, o.HardTimeLimit)
+		defer cancel()
+		d := pipeline.NewDeadline(ctx, a.env.Start, cfg.SoftTimeLimit)
 		defer d.Stop()
 		res, err = pipeline.RunVideo(d, cfg)
 	}

@@ -21,7 +21,9 @@ const (
 	InvalidInput = runnerv1.ReasonInvalidInput
 	// SoftTimeLimitExceeded means the soft deadline passed; partial results were kept.
 	SoftTimeLimitExceeded = runnerv1.ReasonSoftTimeLimitExceeded
-	// Terminated means the runner got SIGTERM/SIGINT (hard limit or pod deletion).
+	// HardTimeLimitExceeded means the hard deadline passed and the run stopped at once.
+	HardTimeLimitExceeded = runnerv1.ReasonHardTimeLimitExceeded
+	// Terminated means the runner got SIGTERM/SIGINT (its pod was deleted, evicted or its Job stopped).
 	Terminated = runnerv1.ReasonTerminated
 	// Internal is any other failure; it may succeed on retry.
 	Internal = runnerv1.ReasonInternal

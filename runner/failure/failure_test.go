@@ -21,7 +21,8 @@ func TestExitCodeAndReason(t *testing.T) {
 		{"invalid input", Invalid("%s is not a media file", "a.txt"), InvalidInput, runnerv1.ExitInvalidInput},
 		{"wrapped invalid input keeps its reason", fmt.Errorf("probe: %w", Invalid("bad")), InvalidInput, runnerv1.ExitInvalidInput},
 		{"soft limit", Wrap(SoftTimeLimitExceeded, context.DeadlineExceeded), SoftTimeLimitExceeded, runnerv1.ExitSoftTimeLimit},
-		{"terminated is retryable", Wrap(Terminated, context.Canceled), Terminated, runnerv1.ExitRetryable},
+		{"hard limit", Wrap(HardTimeLimitExceeded, context.DeadlineExceeded), HardTimeLimitExceeded, runnerv1.ExitHardTimeLimit},
+		{"terminated exits as a disruption the Job replaces", Wrap(Terminated, context.Canceled), Terminated, runnerv1.ExitTerminated},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -82,7 +82,7 @@ func TestBinaryExitCodesAndTerminationLog(t *testing.T) {
 }
 
 // TestBinarySIGTERMStopsEverything sends SIGTERM while clips are being cut (right after the first clip
-// is done, while the others are encoding): the runner exits 1 with reason Terminated, and no ffmpeg it
+// is done, while the others are encoding): the runner exits 143 (ExitTerminated) with reason Terminated, and no ffmpeg it
 // started is left running.
 func TestBinarySIGTERMStopsEverything(t *testing.T) {
 	bin := buildRunner(t)
@@ -125,8 +125,8 @@ func TestBinarySIGTERMStopsEverything(t *testing.T) {
 		}
 	}()
 	code := exitCode(t, cmd.Wait())
-	if code != 1 {
-		t.Fatalf("exit %d, want 1\n%s", code, stderr.String())
+	if code != runnerv1.ExitTerminated {
+		t.Fatalf("exit %d, want %d\n%s", code, runnerv1.ExitTerminated, stderr.String())
 	}
 	var term runnerv1.TerminationMessage
 	readJSON(t, termLog, &term)

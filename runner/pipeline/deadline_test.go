@@ -64,3 +64,36 @@ func TestDeadlineWithoutLimitNeverExpires(t *testing.T) {
 		t.Fatal("a zero limit must not stop the run")
 	}
 }
+
+func TestHardTimeLimitStopsTheRunAsItsOwnReason(t *testing.T) {
+	// Already past: the hard context ends at once, with the hard limit as its cause.
+	hard, cancel := WithHardTimeLimit(context.Background(), time.Now().Add(-time.Hour), time.Minute)
+	defer cancel()
+	d := NewDeadline(hard, time.Now(), time.Hour)
+	defer d.Stop()
+	if !d.Terminated() || !d.Stopped() {
+		t.Fatalf("terminated=%v stopped=%v, want both", d.Terminated(), d.Stopped())
+	}
+	if err := d.classify(errors.New("ffmpeg: signal: killed")); failure.ReasonOf(err) != failure.HardTimeLimitExceeded {
+		t.Fatalf("classify = %v (%s), want %s", err, failure.ReasonOf(err), failure.HardTimeLimitExceeded)
+	}
+	if got := failure.ExitCode(d.classify(nil)); got != 4 {
+		t.Errorf("exit code %d, want 4", got)
+	}
+
+	// A signal is still a termination, not the hard limit.
+	parent, stop := context.WithCancel(context.Background())
+	hard, cancel2 := WithHardTimeLimit(parent, time.Now(), time.Hour)
+	defer cancel2()
+	stop()
+	if err := NewDeadline(hard, time.Now(), 0).classify(nil); failure.ReasonOf(err) != failure.Terminated {
+		t.Errorf("signal classified as %s, want %s", failure.ReasonOf(err), failure.Terminated)
+	}
+
+	// No limit: never ends by time.
+	none, cancel3 := WithHardTimeLimit(context.Background(), time.Now().Add(-time.Hour), 0)
+	defer cancel3()
+	if none.Err() != nil {
+		t.Error("a zero hard limit ended the run")
+	}
+}

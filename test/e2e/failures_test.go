@@ -49,8 +49,11 @@ func failureSpecs() {
 	})
 
 	It("stops a task at its hard time limit: Failed with HardTimeLimitExceeded, and its processes are gone", func(ctx SpecContext) {
-		// A soft limit equal to the hard one turns the graceful stop off (the runner gets no soft limit), so
-		// the hard limit ends the attempt. The long video keeps the runner busy far beyond it.
+		// Both limits count from the runner's own start, and the runner enforces both: the soft one stops new
+		// work and keeps what is finished, the hard one stops the run at once (exit 4). A soft limit equal to
+		// the hard one turns the graceful stop off (the runner gets no soft limit), so the hard limit ends the
+		// attempt; the Job's activeDeadlineSeconds (start + hard) is only the backstop. The long video keeps
+		// the runner busy far beyond both.
 		task := testutil.MakeVideoTask("over-time", ns).
 			Video(longVideo).Subtitles(lessonSubtitles).MaxCount(3).
 			TimeLimits(10, 10).Retries(3).Backoff(1, 2).Obj()

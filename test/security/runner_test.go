@@ -105,6 +105,9 @@ var _ = Describe("a runner", Ordered, ContinueOnFailure, func() {
 		expectDenied("runner pod of another attempt's Job",
 			statusPatch(ctx, runner(teamA, podOf(strings.TrimSuffix(ownJob, "-1")+"-2")), own, `{"progress":{"message":"stale"}}`),
 			"may write the progress of its own task only")
+		expectDenied("runner pod of the current Job stamping its progress with another attempt",
+			statusPatch(ctx, runner(teamA, podOf(ownJob)), own, `{"progress":{"attempt":2,"message":"from the future"}}`),
+			"may write the progress of attempt 1 of")
 		expectDenied("runner pod whose name only starts like the Job's",
 			statusPatch(ctx, runner(teamA, ownJob+"-vt-1-x7k2p"), own, `{"progress":{"message":"prefix"}}`),
 			"may write the progress of its own task only")

@@ -110,6 +110,12 @@ func (w *SlideTaskWrapper) TimeLimits(softSeconds, hardSeconds int32) *SlideTask
 	return w
 }
 
+// StartLimit sets spec.timeLimits.startSeconds: how long an attempt may wait for its runner to run.
+func (w *SlideTaskWrapper) StartLimit(startSeconds int32) *SlideTaskWrapper {
+	setStart(&w.Spec.TaskTemplate, startSeconds)
+	return w
+}
+
 // Retries sets spec.retry.maxRetries.
 func (w *SlideTaskWrapper) Retries(n int32) *SlideTaskWrapper {
 	setRetries(&w.Spec.TaskTemplate, n)

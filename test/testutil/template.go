@@ -26,8 +26,13 @@ func validTemplate() tasksv1alpha1.TaskTemplate {
 // The set* helpers hold the TaskTemplate edits that VideoTaskWrapper and SlideTaskWrapper share, so the
 // two builders cannot drift apart.
 
+// setTimeLimits sets the soft and hard limits and leaves the start limit alone.
 func setTimeLimits(t *tasksv1alpha1.TaskTemplate, softSeconds, hardSeconds int32) {
-	t.TimeLimits = tasksv1alpha1.TimeLimits{SoftSeconds: softSeconds, HardSeconds: hardSeconds}
+	t.TimeLimits.SoftSeconds, t.TimeLimits.HardSeconds = softSeconds, hardSeconds
+}
+
+func setStart(t *tasksv1alpha1.TaskTemplate, startSeconds int32) {
+	t.TimeLimits.StartSeconds = startSeconds
 }
 
 func setBackoff(t *tasksv1alpha1.TaskTemplate, baseSeconds, capSeconds int32) {

@@ -165,6 +165,12 @@ func (w *VideoTaskWrapper) TimeLimits(softSeconds, hardSeconds int32) *VideoTask
 	return w
 }
 
+// StartLimit sets spec.timeLimits.startSeconds: how long an attempt may wait for its runner to run.
+func (w *VideoTaskWrapper) StartLimit(startSeconds int32) *VideoTaskWrapper {
+	setStart(&w.Spec.TaskTemplate, startSeconds)
+	return w
+}
+
 // Retries sets spec.retry.maxRetries.
 func (w *VideoTaskWrapper) Retries(n int32) *VideoTaskWrapper {
 	setRetries(&w.Spec.TaskTemplate, n)

@@ -70,7 +70,7 @@ var _ = Describe("Defaults", func() {
 		createAndRead(ctx, minimalVideoTask(), &task)
 		spec := task.Spec
 
-		Expect(spec.TimeLimits).To(Equal(tasksv1alpha1.TimeLimits{SoftSeconds: 1500, HardSeconds: 1800}))
+		Expect(spec.TimeLimits).To(Equal(tasksv1alpha1.TimeLimits{SoftSeconds: 1500, HardSeconds: 1800, StartSeconds: 600}))
 		Expect(spec.Retry).To(Equal(tasksv1alpha1.RetryPolicy{MaxRetries: ptr.To[int32](3), BackoffBaseSeconds: 60, BackoffCapSeconds: 600}))
 
 		Expect(spec.Expressions.MaxCount).To(BeEquivalentTo(5))
@@ -121,7 +121,7 @@ var _ = Describe("Defaults", func() {
 		Expect(task.Spec.Size).To(Equal(tasksv1alpha1.SlideSize{Width: 1280, Height: 720}))
 		Expect(task.Spec.DurationSeconds).To(BeEquivalentTo(5))
 		Expect(task.Spec.Audio).To(Equal(tasksv1alpha1.SlideAudioNone))
-		Expect(task.Spec.TimeLimits).To(Equal(tasksv1alpha1.TimeLimits{SoftSeconds: 1500, HardSeconds: 1800}))
+		Expect(task.Spec.TimeLimits).To(Equal(tasksv1alpha1.TimeLimits{SoftSeconds: 1500, HardSeconds: 1800, StartSeconds: 600}))
 		Expect(task.Spec.Retry).To(Equal(tasksv1alpha1.RetryPolicy{MaxRetries: ptr.To[int32](3), BackoffBaseSeconds: 60, BackoffCapSeconds: 600}))
 	})
 

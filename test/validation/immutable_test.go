@@ -174,7 +174,7 @@ var _ = Describe("Immutability", func() {
 			Expect(k8sClient.Patch(ctx, &task, mergePatch(map[string]any{
 				"timeLimits": nil, "render": nil, "suspend": true,
 			}))).To(Succeed())
-			Expect(task.Spec.TimeLimits).To(Equal(tasksv1alpha1.TimeLimits{SoftSeconds: 1500, HardSeconds: 1800}))
+			Expect(task.Spec.TimeLimits).To(Equal(tasksv1alpha1.TimeLimits{SoftSeconds: 1500, HardSeconds: 1800, StartSeconds: 600}))
 			Expect(task.Spec.Render.RepeatCount).To(BeEquivalentTo(3))
 		})
 	})

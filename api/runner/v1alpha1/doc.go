@@ -7,7 +7,11 @@
 //     them as container arguments and environment (Args, Env); the runner registers the very same flags
 //     (Bind) and reads the same environment (ApplyEnv), so it parses exactly what the operator renders;
 //   - the environment variable names and the paths inside the runner container;
-//   - the exit codes and failure reasons;
+//   - the exit codes and failure reasons, and which exit codes end an attempt for good (FinalExitCodes) or
+//     mark a disruption the Job absorbs (DisruptionExitCodes): the operator builds the Job's
+//     podFailurePolicy from them;
+//   - the attempt number (EnvAttempt) the runner stamps its progress with, and the hard time limit the
+//     runner enforces from its own start (--hard-time-limit);
 //   - the termination message the runner leaves for the operator (TerminationMessage, Encode, Parse),
 //     one type for task and cleanup results, kept under the kubelet's 4096-byte limit;
 //   - the field managers of the two writers of a task's status, and the progress the runner applies

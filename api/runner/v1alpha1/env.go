@@ -2,6 +2,7 @@ package runnerv1alpha1
 
 import (
 	"fmt"
+	"strconv"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -21,6 +22,12 @@ const (
 	// EnvSoftTimeLimit is the soft time limit when --soft-time-limit is not given: a Go duration or plain
 	// seconds.
 	EnvSoftTimeLimit = "LANGFLIX_SOFT_TIME_LIMIT"
+	// EnvHardTimeLimit is the hard time limit when --hard-time-limit is not given: a Go duration or plain
+	// seconds.
+	EnvHardTimeLimit = "LANGFLIX_HARD_TIME_LIMIT"
+	// EnvAttempt is the number (from 1) of the task attempt the run belongs to. The runner stamps its
+	// progress with it, so the operator can tell a stale attempt's progress from the current one's.
+	EnvAttempt = "LANGFLIX_ATTEMPT"
 	// EnvRedisURL is the result cache when --redis-url is not given. It travels in the environment rather
 	// than the arguments because the URL may hold a password, and the operator sets it from a Secret
 	// reference only, never as a value.
@@ -65,24 +72,35 @@ type EnvVar struct {
 	Optional bool
 }
 
-// TaskRef names the task object a run belongs to.
+// TaskRef names the task object a run belongs to, and the attempt of that task it is.
 type TaskRef struct {
 	Kind, Name, Namespace string
+	// Attempt is the attempt's number, from 1; 0 when unknown (a runner started by hand, or by an operator
+	// older than the attempt's place in the contract).
+	Attempt int32
 }
 
-// Env is the environment that tells the runner its task.
+// Env is the environment that tells the runner its task and attempt.
 func (r TaskRef) Env() []EnvVar {
-	return []EnvVar{
+	env := []EnvVar{
 		{Name: EnvTaskKind, Value: r.Kind},
 		{Name: EnvTaskName, Value: r.Name},
 		{Name: EnvTaskNamespace, Value: r.Namespace},
 	}
+	if r.Attempt > 0 {
+		env = append(env, EnvVar{Name: EnvAttempt, Value: strconv.Itoa(int(r.Attempt))})
+	}
+	return env
 }
 
 // TaskRefFromEnv reads the task reference from the environment (getenv is os.Getenv in the runner). ok
-// is false when the runner does not run as part of a task.
+// is false when the runner does not run as part of a task. An attempt that is not a positive number reads
+// as 0, unknown: progress without an attempt is still progress.
 func TaskRefFromEnv(getenv func(string) string) (ref TaskRef, ok bool) {
 	ref = TaskRef{Kind: getenv(EnvTaskKind), Name: getenv(EnvTaskName), Namespace: getenv(EnvTaskNamespace)}
+	if n, err := strconv.ParseInt(getenv(EnvAttempt), 10, 32); err == nil && n > 0 {
+		ref.Attempt = int32(n)
+	}
 	return ref, ref.Name != ""
 }
 

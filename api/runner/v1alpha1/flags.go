@@ -25,6 +25,7 @@ const (
 	FlagOut            = "out"
 	FlagFont           = "font"
 	FlagSoftTimeLimit  = "soft-time-limit"
+	FlagHardTimeLimit  = "hard-time-limit"
 	FlagProgress       = "progress"
 	FlagTerminationLog = "termination-log"
 	FlagWorkDir        = "work-dir"

@@ -143,7 +143,7 @@ func TestVideoOptionsRoundTrip(t *testing.T) {
 func TestVideoOptionsRoundTripEveryField(t *testing.T) {
 	want := runnerv1.VideoOptions{
 		TaskOptions: runnerv1.TaskOptions{StorageRoot: "/srv", Out: "s3://bucket/out", Progress: runnerv1.ProgressPlain,
-			SoftTimeLimit: 90 * time.Second, Font: "/fonts/x.ttf", WorkDir: "/work dir", TerminationLog: "/tmp/term"},
+			SoftTimeLimit: 90 * time.Second, HardTimeLimit: 2 * time.Hour, Font: "/fonts/x.ttf", WorkDir: "/work dir", TerminationLog: "/tmp/term"},
 		Video: "v.mkv", Subtitles: "s.srt", TranslationSubtitles: "t.srt", Language: "fr", TargetLanguage: "ko-KR",
 		MaxExpressions: 7, Level: "beginner", Include: []string{"x", "y"}, Extractor: "llm",
 		LLMEndpoint: "http://127.0.0.1/v1", LLMModel: "m", LLMAPIKeyFile: "/secrets/key",
@@ -238,7 +238,7 @@ func TestSlideFlagDefaultsAreTheAPIDefaults(t *testing.T) {
 func TestSlideOptionsRoundTripEveryField(t *testing.T) {
 	want := runnerv1.SlideOptions{
 		TaskOptions: runnerv1.TaskOptions{StorageRoot: "/srv", Out: "o", Progress: runnerv1.ProgressNone,
-			SoftTimeLimit: time.Minute, Font: "f.ttf", WorkDir: "w", TerminationLog: "t"},
+			SoftTimeLimit: time.Minute, HardTimeLimit: 90 * time.Minute, Font: "f.ttf", WorkDir: "w", TerminationLog: "t"},
 		Format: "mp4", Width: 1920, Height: 1080, Duration: 1500 * time.Millisecond, Audio: true,
 		Content: `{"expression":"a = b","translation":"가"}`, ContentFile: "-",
 	}
@@ -328,13 +328,26 @@ func TestTimeLimitFromEnvironment(t *testing.T) {
 	if err := o.ApplyEnv(func(string) string { return "1h" }); err != nil || o.SoftTimeLimit != 90*time.Second {
 		t.Errorf("flag 90 with env 1h: %v, %v; want 1m30s", o.SoftTimeLimit, err)
 	}
+	if o.HardTimeLimit != time.Hour {
+		t.Errorf("no --%s, %s=1h: hard limit %v, want 1h", runnerv1.FlagHardTimeLimit, runnerv1.EnvHardTimeLimit, o.HardTimeLimit)
+	}
 }
 
 func TestTaskRefEnv(t *testing.T) {
-	ref := runnerv1.TaskRef{Kind: tasksv1.KindSlideTask, Name: "s", Namespace: "n"}
-	got, ok := runnerv1.TaskRefFromEnv(env(ref.Env(), nil))
-	if !ok || got != ref {
-		t.Errorf("TaskRefFromEnv = %+v, %t; want %+v", got, ok, ref)
+	for _, ref := range []runnerv1.TaskRef{
+		{Kind: tasksv1.KindSlideTask, Name: "s", Namespace: "n", Attempt: 3},
+		{Kind: tasksv1.KindVideoTask, Name: "v", Namespace: "n"},
+	} {
+		got, ok := runnerv1.TaskRefFromEnv(env(ref.Env(), nil))
+		if !ok || got != ref {
+			t.Errorf("TaskRefFromEnv = %+v, %t; want %+v", got, ok, ref)
+		}
+	}
+	for _, bad := range []string{"0", "-2", "two", ""} {
+		vars := map[string]string{runnerv1.EnvTaskName: "t", runnerv1.EnvAttempt: bad}
+		if got, _ := runnerv1.TaskRefFromEnv(func(n string) string { return vars[n] }); got.Attempt != 0 {
+			t.Errorf("%s=%q reads as attempt %d, want 0 (unknown)", runnerv1.EnvAttempt, bad, got.Attempt)
+		}
 	}
 	if _, ok := runnerv1.TaskRefFromEnv(func(string) string { return "" }); ok {
 		t.Error("an empty environment names a task")

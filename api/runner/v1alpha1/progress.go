@@ -30,8 +30,9 @@ type ProgressApplyStatus struct {
 	Progress tasksv1.TaskProgress `json:"progress"`
 }
 
-// NewProgressApply is the apply configuration of progress p for the task ref.
+// NewProgressApply is the apply configuration of progress p for the task ref, stamped with ref's attempt.
 func NewProgressApply(ref TaskRef, p tasksv1.TaskProgress) ProgressApply {
+	p.Attempt = ref.Attempt
 	return ProgressApply{
 		TypeMeta: metav1.TypeMeta{APIVersion: tasksv1.GroupVersion.String(), Kind: ref.Kind},
 		Metadata: ProgressApplyMeta{Name: ref.Name, Namespace: ref.Namespace},

@@ -19,8 +19,12 @@ const (
 	// ReasonSoftTimeLimitExceeded: the soft time limit passed; the finished part of the results was kept.
 	// Exit code ExitSoftTimeLimit; the operator does not retry.
 	ReasonSoftTimeLimitExceeded Reason = tasksv1.ReasonSoftTimeLimitExceeded
-	// ReasonTerminated: the runner got SIGTERM or SIGINT (hard time limit, pod deletion). Exit code
-	// ExitRetryable.
+	// ReasonHardTimeLimitExceeded: the hard time limit passed (counted from the runner's start) and the run
+	// stopped at once. Exit code ExitHardTimeLimit; the operator does not retry.
+	ReasonHardTimeLimitExceeded Reason = tasksv1.ReasonHardTimeLimitExceeded
+	// ReasonTerminated: the runner got SIGTERM or SIGINT: its pod was deleted, evicted or preempted, its
+	// node drained, its Job suspended or stopped at its deadline. Exit code ExitTerminated, on which the
+	// Job replaces the pod without counting a failure (see DisruptionExitCodes).
 	ReasonTerminated Reason = "Terminated"
 	// ReasonInternal: any other failure; it may succeed on retry. Exit code ExitRetryable.
 	ReasonInternal Reason = "Internal"
@@ -32,7 +36,20 @@ const (
 	ExitRetryable     = 1
 	ExitInvalidInput  = 2
 	ExitSoftTimeLimit = 3
+	ExitHardTimeLimit = 4
+	// ExitTerminated is 128+SIGTERM, what a shell reports for a process SIGTERM ended, so a runner that
+	// SIGTERM killed before it could answer reads the same as one that stopped cleanly.
+	ExitTerminated = 143
 )
+
+// FinalExitCodes end an attempt for good: the Job fails at once (its podFailurePolicy's FailJob rule) and
+// the operator does not retry, since the same input would end the same way.
+var FinalExitCodes = []int32{ExitInvalidInput, ExitSoftTimeLimit, ExitHardTimeLimit}
+
+// DisruptionExitCodes are how a runner ends when its pod was taken away from it (ExitTerminated). The Job
+// ignores such an end (its podFailurePolicy's Ignore rule) and starts the pod again, so a disruption costs
+// no attempt; the Job's activeDeadlineSeconds bounds how long that can go on.
+var DisruptionExitCodes = []int32{ExitTerminated}
 
 // ExitCode is the exit code the runner ends with for a run with this reason.
 func (r Reason) ExitCode() int {
@@ -43,6 +60,10 @@ func (r Reason) ExitCode() int {
 		return ExitInvalidInput
 	case ReasonSoftTimeLimitExceeded:
 		return ExitSoftTimeLimit
+	case ReasonHardTimeLimitExceeded:
+		return ExitHardTimeLimit
+	case ReasonTerminated:
+		return ExitTerminated
 	default:
 		return ExitRetryable
 	}
@@ -58,6 +79,10 @@ func ReasonForExitCode(code int32) Reason {
 		return ReasonInvalidInput
 	case ExitSoftTimeLimit:
 		return ReasonSoftTimeLimitExceeded
+	case ExitHardTimeLimit:
+		return ReasonHardTimeLimitExceeded
+	case ExitTerminated:
+		return ReasonTerminated
 	default:
 		return ReasonInternal
 	}

@@ -19,6 +19,11 @@ type TaskOptions struct {
 	// SoftTimeLimit stops new work this long after the process started and keeps partial results; 0 is
 	// none (then EnvSoftTimeLimit applies).
 	SoftTimeLimit time.Duration
+	// HardTimeLimit stops the run at once this long after the process started (reason
+	// HardTimeLimitExceeded, exit code ExitHardTimeLimit); 0 is none (then EnvHardTimeLimit applies). The
+	// operator passes the task's spec.timeLimits.hardSeconds, so the hard limit measures the runner's own time and not
+	// the time its pod waited to be scheduled.
+	HardTimeLimit time.Duration
 
 	// Runner-local options, never set by the operator.
 
@@ -40,6 +45,7 @@ func taskOptionsFor(task tasksv1.Task) TaskOptions {
 		Out:           OutputOf(task),
 		Progress:      ProgressKubernetes,
 		SoftTimeLimit: softTimeLimit(tmpl.TimeLimits),
+		HardTimeLimit: time.Duration(tmpl.TimeLimits.HardSeconds) * time.Second,
 	}
 }
 
@@ -66,6 +72,7 @@ func (o *TaskOptions) bind(fs FlagBinder) {
 	fs.StringVar(&o.Out, FlagOut, "", "output folder (relative to --"+FlagStorageRoot+") or bucket URL")
 	fs.StringVar(&o.Progress, FlagProgress, ProgressAuto, "progress output: auto, tty, plain, kubernetes or none")
 	bindTimeLimit(fs, &o.SoftTimeLimit, FlagSoftTimeLimit, "stop starting new work this long after process start and keep partial results (`duration` such as 50m, or seconds; env "+EnvSoftTimeLimit+"; 0 = none)")
+	bindTimeLimit(fs, &o.HardTimeLimit, FlagHardTimeLimit, "stop at once this long after process start, keeping nothing unfinished (`duration` such as 1h, or seconds; env "+EnvHardTimeLimit+"; 0 = none)")
 	fs.StringVar(&o.Font, FlagFont, "", "font file that can draw Korean (default: found with fontconfig)")
 	fs.StringVar(&o.WorkDir, FlagWorkDir, "", "folder for downloads and intermediate files (default: the system temporary folder)")
 	fs.StringVar(&o.TerminationLog, FlagTerminationLog, "", "file for the termination message (env "+EnvTerminationLog+", default "+DefaultTerminationLog+" when /dev exists)")
@@ -76,20 +83,26 @@ func (o TaskOptions) args(a *argsBuilder) {
 	a.opt(FlagOut, o.Out)
 	a.str(FlagProgress, o.Progress)
 	a.optDuration(FlagSoftTimeLimit, o.SoftTimeLimit)
+	a.optDuration(FlagHardTimeLimit, o.HardTimeLimit)
 	a.opt(FlagFont, o.Font)
 	a.opt(FlagWorkDir, o.WorkDir)
 	a.opt(FlagTerminationLog, o.TerminationLog)
 }
 
-// applyEnv fills the soft time limit from the environment when no flag set it.
+// applyEnv fills the time limits from the environment when no flag set them.
 func (o *TaskOptions) applyEnv(getenv func(string) string) error {
-	if o.SoftTimeLimit != 0 {
-		return nil
+	for _, l := range []struct {
+		env   string
+		value *time.Duration
+	}{{EnvSoftTimeLimit, &o.SoftTimeLimit}, {EnvHardTimeLimit, &o.HardTimeLimit}} {
+		if *l.value != 0 {
+			continue
+		}
+		d, err := ParseTimeLimit(getenv(l.env))
+		if err != nil {
+			return fmt.Errorf("%s: %w", l.env, err)
+		}
+		*l.value = d
 	}
-	d, err := ParseTimeLimit(getenv(EnvSoftTimeLimit))
-	if err != nil {
-		return fmt.Errorf("%s: %w", EnvSoftTimeLimit, err)
-	}
-	o.SoftTimeLimit = d
 	return nil
 }

@@ -2,6 +2,7 @@ package runnerv1alpha1_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -117,17 +118,26 @@ func TestReasonsAndExitCodes(t *testing.T) {
 		{runnerv1.ReasonCompleted, runnerv1.ExitOK},
 		{runnerv1.ReasonInvalidInput, runnerv1.ExitInvalidInput},
 		{runnerv1.ReasonSoftTimeLimitExceeded, runnerv1.ExitSoftTimeLimit},
-		{runnerv1.ReasonTerminated, runnerv1.ExitRetryable},
+		{runnerv1.ReasonHardTimeLimitExceeded, runnerv1.ExitHardTimeLimit},
+		{runnerv1.ReasonTerminated, runnerv1.ExitTerminated},
 		{runnerv1.ReasonInternal, runnerv1.ExitRetryable},
 	} {
 		if got := tc.reason.ExitCode(); got != tc.code {
 			t.Errorf("%s exits %d, want %d", tc.reason, got, tc.code)
 		}
-		if tc.reason != runnerv1.ReasonTerminated {
-			if got := runnerv1.ReasonForExitCode(int32(tc.code)); got != tc.reason {
-				t.Errorf("exit %d reads as %s, want %s", tc.code, got, tc.reason)
-			}
+		if got := runnerv1.ReasonForExitCode(int32(tc.code)); got != tc.reason {
+			t.Errorf("exit %d reads as %s, want %s", tc.code, got, tc.reason)
 		}
+	}
+	// The Job's podFailurePolicy is built from these sets: a final exit code must never be taken for a
+	// disruption, nor success or a plain failure for either.
+	for _, final := range runnerv1.FinalExitCodes {
+		if slices.Contains(runnerv1.DisruptionExitCodes, final) || final == runnerv1.ExitOK || final == runnerv1.ExitRetryable {
+			t.Errorf("exit code %d is in FinalExitCodes and must not be", final)
+		}
+	}
+	if slices.Contains(runnerv1.DisruptionExitCodes, runnerv1.ExitOK) || slices.Contains(runnerv1.DisruptionExitCodes, runnerv1.ExitRetryable) {
+		t.Errorf("DisruptionExitCodes %v holds success or a plain failure", runnerv1.DisruptionExitCodes)
 	}
 	if got := runnerv1.ReasonForExitCode(137); got != runnerv1.ReasonInternal {
 		t.Errorf("exit 137 (SIGKILL) reads as %s", got)
@@ -135,7 +145,7 @@ func TestReasonsAndExitCodes(t *testing.T) {
 }
 
 func TestProgressApplyOwnsOnlyProgress(t *testing.T) {
-	ref := runnerv1.TaskRef{Kind: "VideoTask", Name: "ep1", Namespace: "lessons"}
+	ref := runnerv1.TaskRef{Kind: "VideoTask", Name: "ep1", Namespace: "lessons", Attempt: 2}
 	u, err := runnerv1.NewProgressApply(ref, progressOf(420, "clips", "cut clip 3 of 8")).Unstructured()
 	if err != nil {
 		t.Fatal(err)
@@ -145,7 +155,7 @@ func TestProgressApplyOwnsOnlyProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `{"apiVersion":"tasks.langflix.io/v1alpha1","kind":"VideoTask","metadata":{"name":"ep1","namespace":"lessons"},` +
-		`"status":{"progress":{"current":420,"message":"cut clip 3 of 8","percent":42,"stage":"clips","total":1000,"updateTime":"2026-01-02T03:04:05Z"}}}`
+		`"status":{"progress":{"attempt":2,"current":420,"message":"cut clip 3 of 8","percent":42,"stage":"clips","total":1000,"updateTime":"2026-01-02T03:04:05Z"}}}`
 	if string(data) != want {
 		t.Errorf("apply configuration\n got %s\nwant %s", data, want)
 	}

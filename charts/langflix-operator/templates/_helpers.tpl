@@ -118,6 +118,12 @@ may bind and of its Redis Secret copy follow runner.clusterRoleName and runner.s
 - apiGroups:
   - ""
   resources:
+  - events
+  verbs:
+  - list
+- apiGroups:
+  - ""
+  resources:
   - namespaces
   verbs:
   - get
@@ -128,7 +134,11 @@ may bind and of its Redis Secret copy follow runner.clusterRoleName and runner.s
   resources:
   - pods
   verbs:
+  - delete
+  - get
   - list
+  - patch
+  - watch
 - apiGroups:
   - ""
   resourceNames:

@@ -8,11 +8,15 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// StepError is a reconcile step that failed: Reason names the step for status (CreateJobFailed, ...), Err
+// StepError is a reconcile step that failed: Reason names the step for status (JobCreateFailed, ...), Err
 // carries what went wrong in the API server's words.
 type StepError struct {
 	Reason string
 	Err    error
+	// Final is set when the step's failure ends the object's life: retrying the same request cannot
+	// succeed and nothing the operator controls can change that (the API server rejected the object it
+	// must create, or a foreign object holds its name). The object fails for good instead of being retried.
+	Final bool
 }
 
 func (e *StepError) Error() string { return e.Err.Error() }
@@ -24,6 +28,20 @@ func Step(reason string, err error) error {
 		return nil
 	}
 	return &StepError{Reason: reason, Err: err}
+}
+
+// FinalStep attaches a step's reason to err and marks it final (see StepError.Final); a nil err stays nil.
+func FinalStep(reason string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &StepError{Reason: reason, Err: err, Final: true}
+}
+
+// IsFinal reports whether err's chain holds a final step failure.
+func IsFinal(err error) bool {
+	var se *StepError
+	return errors.As(err, &se) && se.Final
 }
 
 // reasonReconcileFailed is the reason of an error no step claimed.

@@ -3,7 +3,10 @@
 package jobs
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -15,6 +18,8 @@ import (
 // Termination is what the operator learned from a finished runner container.
 type Termination struct {
 	ExitCode int32
+	// StartedAt is when the runner container started, as the kubelet reports it.
+	StartedAt time.Time
 	// Message is the parsed termination message (the runner contract's); nil when the runner wrote none
 	// or it was not JSON.
 	Message *runnerv1.TerminationMessage
@@ -41,7 +46,8 @@ func TerminationFromPods(pods []corev1.Pod) *Termination {
 	if best == nil {
 		return nil
 	}
-	out := &Termination{ExitCode: best.ExitCode, Raw: strings.TrimSpace(best.Message)}
+	out := &Termination{ExitCode: best.ExitCode, Raw: strings.TrimSpace(best.Message),
+		StartedAt: best.StartedAt.Time}
 	if msg, err := runnerv1.ParseTerminationMessage(out.Raw); err == nil {
 		msg.Manifest = storageRelative(msg.Manifest)
 		out.Message = msg
@@ -87,4 +93,26 @@ func Ending(job *batchv1.Job) bool {
 		}
 	}
 	return false
+}
+
+// failJobMessage is how the Job controller words a FailJob rule of a podFailurePolicy that matched an exit
+// code (pkg/controller/job/pod_failure_policy.go): "Container runner for pod ns/name failed with exit code
+// 2 matching FailJob rule at index 0".
+var failJobMessage = regexp.MustCompile(`failed with exit code (\d+) matching FailJob rule`)
+
+// ExitCodeFromCondition reads the runner's exit code from a Job that failed by its podFailurePolicy, for an
+// attempt whose pod is gone and took its termination message with it.
+func ExitCodeFromCondition(cond *batchv1.JobCondition) (int32, bool) {
+	if cond == nil || cond.Reason != batchv1.JobReasonPodFailurePolicy {
+		return 0, false
+	}
+	m := failJobMessage.FindStringSubmatch(cond.Message)
+	if m == nil {
+		return 0, false
+	}
+	code, err := strconv.ParseInt(m[1], 10, 32)
+	if err != nil {
+		return 0, false
+	}
+	return int32(code), true
 }

@@ -34,6 +34,11 @@ var (
 		Help: "Tasks holding capacity of the operator's queue: unfinished, unsuspended Jobs not admitted by Kueue, and Jobs admitted but not yet seen.",
 	})
 
+	TaskAttemptEnds = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "langflix_task_attempt_ends_total",
+		Help: "Task attempts that ended, by kind and reason (Completed, AttemptFailed, JobDeleted, InvalidInput, ...: the API's fixed set).",
+	}, []string{"kind", "reason"})
+
 	CleanupRuns = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "langflix_cleanup_runs_total",
 		Help: "Finished cleanup runs observed, by result (succeeded, failed).",
@@ -46,6 +51,6 @@ var (
 )
 
 func init() {
-	ctrlmetrics.Registry.MustRegister(TaskPhaseTransitions, TaskAttempts, CleanupRuns, CleanupFilesDeleted,
+	ctrlmetrics.Registry.MustRegister(TaskPhaseTransitions, TaskAttempts, TaskAttemptEnds, CleanupRuns, CleanupFilesDeleted,
 		QueueAdmissions, QueueWaitingTasks, QueueRunningTasks)
 }
