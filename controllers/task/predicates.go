@@ -33,6 +33,10 @@ func (r *Reconciler) taskUpdates() predicate.Predicate {
 		if !ok1 || !ok2 {
 			return true
 		}
+		if staleProgress(newTask.GetTaskStatus()) {
+			// An earlier attempt's runner wrote late: the operator removes that progress.
+			return true
+		}
 		oldStatus, newStatus := withoutProgress(oldTask), withoutProgress(newTask)
 		if equality.Semantic.DeepEqual(oldStatus, newStatus) {
 			return false
