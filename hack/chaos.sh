@@ -13,7 +13,7 @@
 #   CHAOS_CLUSTER_DIR    cluster state, logs, volumes (default ~/.cache/langflix/chaos-cluster); the results
 #                        table is appended to $CHAOS_CLUSTER_DIR/chaos-results.txt
 #   CHAOS_PORT_BASE      the cluster's port base (default 38400; see hack/local-cluster.sh); the operator's probe
-#                        listens on BASE+83
+#                        listens on BASE+87 (BASE+83 to +86 are Kueue's and redis-server's in make test-e2e)
 #   CHAOS_KEEP_CLUSTER=1 reuse a running cluster and leave it running
 #   CHAOS_ATTACH=1       use the running cluster of LANGFLIX_CLUSTER_DIR/LANGFLIX_CLUSTER_PORT_BASE as it is (no
 #                        reset, up or down; its localnode must map langflix-chaos-runner:* to bin/chaos-runner):
@@ -59,7 +59,7 @@ export CHAOS_ROOT="$ROOT" CHAOS_BIN="$ROOT/bin" CHAOS_KUBECONFIG="$KUBECONFIG" C
 export CHAOS_KUBECTL
 CHAOS_KUBECTL="$("$ROOT/hack/build-k8s-binaries.sh" path)/kubectl"
 export CHAOS_CLUSTER_SCRIPT="$CLUSTER"
-export CHAOS_PROBE_PORT="${CHAOS_PROBE_PORT:-$((LANGFLIX_CLUSTER_PORT_BASE + 83))}"
+export CHAOS_PROBE_PORT="${CHAOS_PROBE_PORT:-$((LANGFLIX_CLUSTER_PORT_BASE + 87))}"
 
 args=(-chaos.scenarios="${CHAOS_SCENARIOS:-1,2,3,4,5,6}")
 [[ "${CHAOS_SHORT:-}" == 1 ]] && args+=(-chaos.short)

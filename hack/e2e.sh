@@ -14,7 +14,8 @@
 #                        keeping its logs in E2E_CLUSTER_DIR until the next run
 #   E2E_CLUSTER_DIR      cluster state, logs and volumes (default ~/.cache/langflix/e2e-cluster)
 #   E2E_PORT_BASE        the cluster's port base (default 37400; see hack/local-cluster.sh); the operator's
-#                        metrics and probe endpoints listen on BASE+81 and BASE+82
+#                        metrics and probe endpoints listen on BASE+81 and BASE+82, Kueue on BASE+83 to +85,
+#                        redis-server on BASE+86, the fault harness's operator probes on BASE+87
 #   E2E_GO_TEST_FLAGS    extra `go test` flags, e.g. "-ginkgo.focus=SlideTask" (default: none)
 #   E2E_CHAOS=0          skip the short fault harness (default: run it; E2E_CHAOS_SCENARIOS picks scenarios,
 #                        default 1,2,3,5)
@@ -89,6 +90,6 @@ if [[ "${E2E_CHAOS:-1}" != 0 ]]; then
   chaos_started=$SECONDS
   log "running the short fault harness (hack/chaos.sh, CHAOS_SHORT=1)"
   CHAOS_ATTACH=1 CHAOS_SHORT=1 CHAOS_SCENARIOS="${E2E_CHAOS_SCENARIOS:-1,2,3,5}" \
-    CHAOS_PROBE_PORT="$((LANGFLIX_CLUSTER_PORT_BASE + 83))" "$ROOT/hack/chaos.sh"
+    CHAOS_PROBE_PORT="$((LANGFLIX_CLUSTER_PORT_BASE + 87))" "$ROOT/hack/chaos.sh"
   log "fault harness took $((SECONDS - chaos_started)) s"
 fi
