@@ -60,6 +60,9 @@ func TestControllers(t *testing.T) {
 
 var _ = BeforeSuite(func() {
 	SetDefaultEventuallyTimeout(testutil.Timeout)
+	// Eventually(ctx, ...) ignores the default timeout unless told otherwise: a failing check would hang until the
+	// test binary's own timeout instead of failing with its message.
+	EnforceDefaultTimeoutsWhenUsingContexts()
 	SetDefaultEventuallyPollingInterval(testutil.Interval)
 	SetDefaultConsistentlyDuration(consistently)
 	SetDefaultConsistentlyPollingInterval(testutil.Interval)

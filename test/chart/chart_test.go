@@ -143,7 +143,7 @@ func TestCheckChartCatchesBrokenChart(t *testing.T) {
 		t.Fatal(err)
 	}
 	edit(t, filepath.Join(chart, "crds", "tasks.langflix.io_videotasks.yaml"), "  scope: Namespaced\n", "  scope: Namespaced\n# drift\n")
-	edit(t, filepath.Join(chart, "templates", "_helpers.tpl"), "  - pods\n  verbs:\n  - list\n", "  - pods\n  verbs:\n  - list\n  - watch\n")
+	edit(t, filepath.Join(chart, "templates", "_helpers.tpl"), "  - namespaces\n  verbs:\n  - get\n", "  - namespaces\n  verbs:\n  - create\n  - get\n")
 	edit(t, filepath.Join(chart, "files", "admission", "runner-status-policy.yaml"), "  failurePolicy: Fail\n", "  failurePolicy: Ignore\n")
 	edit(t, filepath.Join(chart, "templates", "deployment.yaml"), "allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true")
 
@@ -156,7 +156,7 @@ func TestCheckChartCatchesBrokenChart(t *testing.T) {
 		"FAIL  crds/ is identical to config/crd/bases",
 		"+# drift",
 		"FAIL  operator ClusterRole rules equal config/rbac/role.yaml",
-		`+ extra:   group="" resource=pods name=<any> verb=watch`,
+		`+ extra:   group="" resource=namespaces name=<any> verb=create`,
 		"FAIL  all-values: operator Role in langflix-ci-a equals config/rbac/role.yaml",
 		"FAIL  files/admission is identical to the policies in config/admission",
 		"+  failurePolicy: Ignore",

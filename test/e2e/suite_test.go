@@ -39,6 +39,9 @@ func TestE2E(t *testing.T) {
 	SetDefaultEventuallyPollingInterval(poll)
 	SetDefaultConsistentlyPollingInterval(poll)
 	SetDefaultEventuallyTimeout(apiTimeout)
+	// Eventually(ctx, ...) ignores the default timeout unless told otherwise: a failing check would hang until the
+	// test binary's own timeout instead of failing with its message.
+	EnforceDefaultTimeoutsWhenUsingContexts()
 	RunSpecs(t, "langflix-operator end-to-end")
 }
 

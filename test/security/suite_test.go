@@ -77,6 +77,9 @@ func TestSecurity(t *testing.T) {
 
 var _ = BeforeSuite(func(ctx SpecContext) {
 	SetDefaultEventuallyTimeout(testutil.Timeout)
+	// Eventually(ctx, ...) ignores the default timeout unless told otherwise: a failing check would hang until the
+	// test binary's own timeout instead of failing with its message.
+	EnforceDefaultTimeoutsWhenUsingContexts()
 	SetDefaultEventuallyPollingInterval(testutil.Interval)
 
 	testEnv, restCfg, admin = testutil.StartEnv()

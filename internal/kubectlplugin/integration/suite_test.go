@@ -33,6 +33,9 @@ func TestKubectlPlugin(t *testing.T) {
 var _ = BeforeSuite(func() {
 	ctrllog.SetLogger(GinkgoLogr)
 	SetDefaultEventuallyTimeout(testutil.Timeout)
+	// Eventually(ctx, ...) ignores the default timeout unless told otherwise: a failing check would hang until the
+	// test binary's own timeout instead of failing with its message.
+	EnforceDefaultTimeoutsWhenUsingContexts()
 	SetDefaultEventuallyPollingInterval(testutil.Interval)
 
 	testEnv, _, k8sClient = testutil.StartEnv()
