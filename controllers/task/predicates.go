@@ -20,9 +20,16 @@ import (
 
 // taskUpdates passes a task's updates that change its spec or metadata, or its status in a way this
 // process did not write. Skipped are the runner's progress (status.progress is the runner's, and the
-// operator plans from the spec and the task's Jobs, never from progress) and the echo of the operator's own
-// status write (the result of a reconcile, not an input to the next). A status someone else wrote, such as
-// a stale writer putting an old status back, passes: the operator corrects it.
+// operator plans from the spec and the task's Jobs, never from progress) and most echoes of the operator's
+// own status writes. A status someone else wrote, such as a stale writer putting an old status back,
+// passes: the operator corrects it.
+//
+// An own write passes when it stores an attempt's end or a new attempt (storesAttemptChange): some steps
+// are decided from the stored status, never from a planned one, so that a status write that fails loses
+// nothing, and they can only run in the reconcile that sees the write. They are stopping the Job of an
+// attempt that ended while its Job still runs (stopOutlivingJob) and releasing the result finalizer of the
+// ended attempt's pods (releasablePods). Without this the Job of an attempt failed for a missing Secret
+// runs on and a finished runner pod is kept forever, unless another event happens to reconcile the task.
 func (r *Reconciler) taskUpdates() predicate.Predicate {
 	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
 		if metadataChanged(e.ObjectOld, e.ObjectNew) {
@@ -41,8 +48,30 @@ func (r *Reconciler) taskUpdates() predicate.Predicate {
 		if equality.Semantic.DeepEqual(oldStatus, newStatus) {
 			return false
 		}
-		return !r.written.isOwn(newTask, newStatus)
+		return !r.written.isOwn(newTask, newStatus) || storesAttemptChange(oldTask.GetTaskStatus(), newTask.GetTaskStatus())
 	}}
+}
+
+// storesAttemptChange reports whether cur, compared with old, records the end of an attempt, starts an
+// attempt after an earlier one, or finishes the task: what the stored-status steps of the next reconcile
+// act on. The first attempt's start is not one of them (no earlier attempt has a Job or pods), so a task's
+// first status write costs no reconcile.
+func storesAttemptChange(old, cur *tasksv1.TaskStatus) bool {
+	before, after := attemptState(old), attemptState(cur)
+	return (before.number > 0 && before != after) || after.ended != before.ended ||
+		old.Phase.IsFinished() != cur.Phase.IsFinished()
+}
+
+type attemptStateKey struct {
+	number int32
+	ended  bool
+}
+
+func attemptState(st *tasksv1.TaskStatus) attemptStateKey {
+	if st.CurrentAttempt == nil {
+		return attemptStateKey{number: st.Attempts}
+	}
+	return attemptStateKey{number: st.CurrentAttempt.Number, ended: st.CurrentAttempt.FinishTime != nil}
 }
 
 func withoutProgress(task tasksv1.Task) tasksv1.TaskStatus {

@@ -49,6 +49,51 @@ func TestTaskUpdates(t *testing.T) {
 	}
 }
 
+// The operator's own status writes that record an attempt's end, an attempt after an earlier one, or the
+// task's end must reconcile again: the next reconcile stops the ended attempt's Job and releases its pods'
+// result finalizer, both decided from the stored status (the cause of a controllers-suite spec that failed
+// whenever the echo was filtered: the Job of an attempt failed for a missing Secret ran on).
+func TestTaskUpdatesOwnWrites(t *testing.T) {
+	at := metav1.NewTime(t0)
+	attempt := func(n int32, ended bool) *tasksv1.AttemptStatus {
+		a := &tasksv1.AttemptStatus{Number: n, JobName: "x-vt-" + string(rune('0'+n)), JobUID: "uid"}
+		if ended {
+			a.FinishTime, a.Reason = &at, tasksv1.ReasonAttemptFailed
+		}
+		return a
+	}
+	queued := tasksv1.TaskStatus{Phase: tasksv1.TaskQueued, Reason: tasksv1.ReasonJobCreated, Attempts: 1, CurrentAttempt: attempt(1, false)}
+	running := tasksv1.TaskStatus{Phase: tasksv1.TaskRunning, Reason: tasksv1.ReasonPodRunning, Attempts: 1, CurrentAttempt: attempt(1, false)}
+	retrying := tasksv1.TaskStatus{Phase: tasksv1.TaskPending, Reason: tasksv1.ReasonRetryScheduled, Attempts: 1, CurrentAttempt: attempt(1, true)}
+	second := tasksv1.TaskStatus{Phase: tasksv1.TaskQueued, Reason: tasksv1.ReasonJobCreated, Attempts: 2, CurrentAttempt: attempt(2, false),
+		PreviousAttempts: []tasksv1.AttemptStatus{*attempt(1, true)}}
+	failed := tasksv1.TaskStatus{Phase: tasksv1.TaskFailed, Reason: tasksv1.ReasonPodConfigurationError, Attempts: 1, CurrentAttempt: attempt(1, true),
+		CompletionTime: &at}
+	for _, tc := range []struct {
+		name     string
+		old, cur tasksv1.TaskStatus
+		want     bool
+	}{
+		{"first attempt queued", tasksv1.TaskStatus{}, queued, false},
+		{"attempt seen running", queued, running, false},
+		{"attempt ended, retry scheduled", running, retrying, true},
+		{"next attempt started", retrying, second, true},
+		{"attempt ended and task failed in one write", queued, failed, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := videoTask()
+			before.ResourceVersion, before.Status = "10", tc.old
+			after := before.DeepCopy()
+			after.ResourceVersion, after.Status = "11", tc.cur
+			r := &Reconciler{}
+			r.written.record(before, tc.cur, time.Time{})
+			if got := r.taskUpdates().Update(event.UpdateEvent{ObjectOld: before, ObjectNew: after}); got != tc.want {
+				t.Errorf("reconcile = %t, want %t", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestJobUpdates(t *testing.T) {
 	task := videoTask()
 	running := attemptJob(task, tasksv1.KindVideoTask, 1, jobReady)
