@@ -3,13 +3,13 @@ package task
 import (
 	batchv1 "k8s.io/api/batch/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
-	"github.com/langflix/langflix-operator/controllers/internal/jobs"
 )
 
 // The watches pass only the updates a reconcile can act on. At scale most updates are not: a runner
@@ -80,40 +80,70 @@ func withoutProgress(task tasksv1.Task) tasksv1.TaskStatus {
 	return st
 }
 
-// jobUpdates passes a Job's updates that change what planning reads from a Job (jobSignals) or its
-// metadata. Counters the operator does not read (active, terminating, uncounted pods) change nothing.
+// jobUpdates passes a Job's updates that change what a task's reconcile reads from its Job (jobViewOf):
+// observe, the attempt planner, the gate and act. The Job controller's other status writes, such as its
+// counts of active and terminating pods or a ready count that stays above zero, change no plan: the pods
+// themselves are watched (taskOfPod) for what the planner reads of them.
 func jobUpdates() predicate.Predicate {
 	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
-		if metadataChanged(e.ObjectOld, e.ObjectNew) {
-			return true
-		}
 		oldJob, ok1 := e.ObjectOld.(*batchv1.Job)
 		newJob, ok2 := e.ObjectNew.(*batchv1.Job)
 		if !ok1 || !ok2 {
 			return true
 		}
-		return signalsOf(oldJob) != signalsOf(newJob) ||
-			!equality.Semantic.DeepEqual(oldJob.Status.Conditions, newJob.Status.Conditions)
+		return !equality.Semantic.DeepEqual(jobViewOf(oldJob), jobViewOf(newJob))
 	}}
 }
 
-// jobSignals is what planning reads from a Job besides its metadata and conditions. A plan that starts to
-// read another field of a Job must add it here, or changes of that field will not trigger a reconcile.
-type jobSignals struct {
-	suspended, ready, ending, started, completed bool
-	succeeded, failed                            int32
+// jobView is what a task's reconcile reads from one of its Jobs. Whoever makes the reconcile read another
+// field of a Job adds it here (and to TestJobUpdates), or its changes will not reconcile the task.
+type jobView struct {
+	// Generation stands for the spec: spec.suspend (the operator's, or Kueue's when it admits the Job),
+	// activeDeadlineSeconds (quoted in the hard limit's message).
+	Generation int64
+	Suspend    bool
+	// Deleting: a Job deleted before its attempt ended ends the attempt (JobDeleted).
+	Deleting bool
+	// Labels (attempt number, task, kind, Kueue's queue), annotations and owners (the task controls it).
+	Labels      map[string]string
+	Annotations map[string]string
+	Owners      []metav1.OwnerReference
+	// StartTime: the start limit and the configuration-error grace count from it (reset on resume), and
+	// a Job without a pod is looked at for FailedCreate events only some time after it.
+	StartTime *metav1.Time
+	// CompletionTime comes with the Complete condition; kept for a Job controller that writes it apart.
+	CompletionTime *metav1.Time
+	// ReadyPod: status.ready > 0 says the runner runs (the count itself is not read).
+	ReadyPod bool
+	// Succeeded and Failed count the Job's ended pods; UncountedSucceeded and UncountedFailed are the pods
+	// that ended and are not counted yet: together they say that a Job whose pod ended is about to finish
+	// (jobs.Ending).
+	Succeeded, Failed                   int32
+	UncountedSucceeded, UncountedFailed int
+	// Conditions: Complete and Failed end the attempt (their reason and message classify it),
+	// SuccessCriteriaMet and FailureTarget say it is ending, Suspended.
+	Conditions []batchv1.JobCondition
 }
 
-func signalsOf(job *batchv1.Job) jobSignals {
-	return jobSignals{
-		suspended: ptr.Deref(job.Spec.Suspend, false),
-		ready:     ptr.Deref(job.Status.Ready, 0) > 0,
-		ending:    jobs.Ending(job),
-		started:   job.Status.StartTime != nil,
-		completed: job.Status.CompletionTime != nil,
-		succeeded: job.Status.Succeeded,
-		failed:    job.Status.Failed,
+func jobViewOf(job *batchv1.Job) jobView {
+	v := jobView{
+		Generation:     job.Generation,
+		Suspend:        ptr.Deref(job.Spec.Suspend, false),
+		Deleting:       !job.DeletionTimestamp.IsZero(),
+		Labels:         job.Labels,
+		Annotations:    job.Annotations,
+		Owners:         job.OwnerReferences,
+		StartTime:      job.Status.StartTime,
+		CompletionTime: job.Status.CompletionTime,
+		ReadyPod:       ptr.Deref(job.Status.Ready, 0) > 0,
+		Succeeded:      job.Status.Succeeded,
+		Failed:         job.Status.Failed,
+		Conditions:     job.Status.Conditions,
 	}
+	if u := job.Status.UncountedTerminatedPods; u != nil {
+		v.UncountedSucceeded, v.UncountedFailed = len(u.Succeeded), len(u.Failed)
+	}
+	return v
 }
 
 // metadataChanged reports a change of an object's spec (its generation) or of the metadata a reconcile

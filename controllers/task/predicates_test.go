@@ -4,8 +4,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
@@ -94,33 +96,88 @@ func TestTaskUpdatesOwnWrites(t *testing.T) {
 	}
 }
 
+// TestJobUpdates names each field of a Job that a task's reconcile reads (jobView) and the Job controller's
+// writes it does not read. Each case also plans the task from the Job before and after the change, for a
+// task waiting for its pod and one seen running: an update the filter drops must plan the same, so a
+// planner that starts to read a field the filter does not pass fails here.
 func TestJobUpdates(t *testing.T) {
 	task := videoTask()
-	running := attemptJob(task, tasksv1.KindVideoTask, 1, jobReady)
-	running.ResourceVersion = "10"
+	base := attemptJob(task, tasksv1.KindVideoTask, 1, jobActiveNotReady, func(j *batchv1.Job) {
+		j.UID, j.ResourceVersion, j.Generation = jobUID(1), "10", 1
+		j.Status.StartTime = at(-time.Minute)
+	})
+	ready := func(j *batchv1.Job) { j.Status.Ready = ptr.To[int32](1) }
 	for _, tc := range []struct {
 		name   string
+		from   []jobMod
 		change jobMod
 		want   bool
 	}{
-		{"counter the operator does not read (terminating)", func(j *batchv1.Job) { j.Status.Terminating = ptr.To[int32](1) }, false},
-		{"ready count stays above zero", func(j *batchv1.Job) { j.Status.Ready = ptr.To[int32](2) }, false},
-		{"managed fields only", func(j *batchv1.Job) { j.ManagedFields = []metav1.ManagedFieldsEntry{{Manager: "kcm"}} }, false},
-		{"pod no longer ready", func(j *batchv1.Job) { j.Status.Ready = ptr.To[int32](0) }, true},
-		{"pod ended, Job ending", jobEnding, true},
-		{"Job complete", jobComplete(t0), true},
-		{"Job failed", jobFailed(t0, batchv1.JobReasonDeadlineExceeded, "deadline"), true},
-		{"suspended", jobSuspended, true},
-		{"annotation (someone touched it)", func(j *batchv1.Job) { j.Annotations = map[string]string{"a": "b"} }, true},
-		{"being deleted", func(j *batchv1.Job) { j.DeletionTimestamp = ptr.To(metav1.Now()) }, true},
+		// Read: metadata.
+		{"metadata.labels (attempt, task, kind, Kueue's queue)", nil, func(j *batchv1.Job) { j.Labels[tasksv1.LabelAttempt] = "2" }, true},
+		{"metadata.annotations", nil, func(j *batchv1.Job) { j.Annotations = map[string]string{"a": "b"} }, true},
+		{"metadata.ownerReferences (the task controls it)", nil, func(j *batchv1.Job) { j.OwnerReferences = nil }, true},
+		{"metadata.deletionTimestamp", nil, func(j *batchv1.Job) { j.DeletionTimestamp = ptr.To(metav1.NewTime(t0)) }, true},
+		// Read: spec.
+		{"spec.suspend", nil, func(j *batchv1.Job) { j.Generation++; j.Spec.Suspend = ptr.To(true) }, true},
+		{"spec.suspend changed by Kueue (resumed)", []jobMod{jobSuspended}, func(j *batchv1.Job) { j.Generation++; j.Spec.Suspend = ptr.To(false) }, true},
+		{"metadata.generation (spec.activeDeadlineSeconds)", nil, func(j *batchv1.Job) {
+			j.Generation++
+			j.Spec.ActiveDeadlineSeconds = ptr.To[int64](60)
+		}, true},
+		// Read: status.
+		{"status.startTime set", []jobMod{func(j *batchv1.Job) { j.Status.StartTime = nil }}, func(j *batchv1.Job) { j.Status.StartTime = at(-time.Minute) }, true},
+		{"status.startTime reset on resume", nil, func(j *batchv1.Job) { j.Status.StartTime = at(0) }, true},
+		{"status.ready from 0 to 1 (the runner runs)", nil, ready, true},
+		{"status.ready from 1 to 0", []jobMod{ready}, func(j *batchv1.Job) { j.Status.Ready = ptr.To[int32](0) }, true},
+		{"status.uncountedTerminatedPods.succeeded (the Job is ending)", []jobMod{ready}, func(j *batchv1.Job) {
+			j.Status.UncountedTerminatedPods = &batchv1.UncountedTerminatedPods{Succeeded: []types.UID{"pod-uid"}}
+		}, true},
+		{"status.uncountedTerminatedPods.failed", []jobMod{ready}, func(j *batchv1.Job) {
+			j.Status.UncountedTerminatedPods = &batchv1.UncountedTerminatedPods{Failed: []types.UID{"pod-uid"}}
+		}, true},
+		{"status.succeeded", []jobMod{ready}, func(j *batchv1.Job) { j.Status.Succeeded = 1 }, true},
+		{"status.failed", []jobMod{ready}, func(j *batchv1.Job) { j.Status.Failed = 1 }, true},
+		{"status.conditions: SuccessCriteriaMet (ending)", []jobMod{ready}, jobEnding, true},
+		{"status.conditions: Complete", []jobMod{ready}, jobComplete(t0), true},
+		{"status.conditions: Failed (deadline)", []jobMod{ready}, jobFailed(t0, batchv1.JobReasonDeadlineExceeded, "deadline"), true},
+		{"status.completionTime", []jobMod{ready}, func(j *batchv1.Job) { j.Status.CompletionTime = at(0) }, true},
+		// Not read.
+		{"status.active", nil, func(j *batchv1.Job) { j.Status.Active = 2 }, false},
+		{"status.terminating", nil, func(j *batchv1.Job) { j.Status.Terminating = ptr.To[int32](1) }, false},
+		{"status.ready count that stays above zero", []jobMod{ready}, func(j *batchv1.Job) { j.Status.Ready = ptr.To[int32](2) }, false},
+		{"metadata.managedFields", nil, func(j *batchv1.Job) { j.ManagedFields = []metav1.ManagedFieldsEntry{{Manager: "kcm"}} }, false},
+		{"metadata.finalizers", nil, func(j *batchv1.Job) { j.Finalizers = []string{"example.com/keep"} }, false},
+		{"resourceVersion only (a resync)", nil, func(*batchv1.Job) {}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			updated := running.DeepCopy()
-			updated.ResourceVersion = "11"
-			tc.change(updated)
-			var oldObj, newObj client.Object = running, updated
+			before := base.DeepCopy()
+			for _, m := range tc.from {
+				m(before)
+			}
+			after := before.DeepCopy()
+			after.ResourceVersion = "11"
+			tc.change(after)
+			var oldObj, newObj client.Object = before, after
 			if got := jobUpdates().Update(event.UpdateEvent{ObjectOld: oldObj, ObjectNew: newObj}); got != tc.want {
 				t.Errorf("reconcile = %t, want %t", got, tc.want)
+			}
+			if tc.want {
+				return
+			}
+			for _, st := range []tasksv1.TaskStatus{
+				{Phase: tasksv1.TaskQueued, Reason: tasksv1.ReasonJobCreated, Attempts: 1, StartTime: at(-time.Minute), CurrentAttempt: recorded(1)},
+				{Phase: tasksv1.TaskRunning, Reason: tasksv1.ReasonPodRunning, Attempts: 1, StartTime: at(-time.Minute), CurrentAttempt: recorded(1, seenRunning)},
+			} {
+				task := planTestTask(st)
+				planBefore := planTask(task, tasksv1.KindVideoTask, taskObservation{job: before}, t0, DefaultAttemptPolicy)
+				planAfter := planTask(task, tasksv1.KindVideoTask, taskObservation{job: after}, t0, DefaultAttemptPolicy)
+				if diff := cmp.Diff(summarize(planBefore), summarize(planAfter)); diff != "" {
+					t.Errorf("an update the filter drops changes the plan of a %s task (-before +after):\n%s", st.Phase, diff)
+				}
+				if diff := cmp.Diff(planBefore.status, planAfter.status); diff != "" {
+					t.Errorf("an update the filter drops changes the status of a %s task (-before +after):\n%s", st.Phase, diff)
+				}
 			}
 		})
 	}

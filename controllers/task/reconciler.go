@@ -269,9 +269,7 @@ func (r *Reconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager) err
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named(r.Kind).
 		For(r.NewTask(), builder.WithPredicates(r.taskUpdates())).
-		Owns(&batchv1.Job{}).
-		// jobUpdates() is not applied since the merge with issue 8: the attempt planner reads more of a Job than it checks.
-
+		Owns(&batchv1.Job{}, builder.WithPredicates(jobUpdates())).
 		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(r.taskOfPod)).
 		Watches(r.NewTask(), identicalWaiters{reader: mgr.GetClient()}.handler()).
 		WithOptions(controller.Options{MaxConcurrentReconciles: max(1, r.MaxConcurrentReconciles)})
