@@ -17,8 +17,9 @@ import (
 //   - a reconcile that runs before the cache caught up with the write (a Job event right after the
 //     reconcile that created the Job) plans the same status again from the same old version: that is no
 //     change, and writing it again would be a request for nothing;
-//   - the write comes back from the watch as an update of the task: that echo is no reason to reconcile,
-//     while a status that someone else wrote (a stale writer putting an old status back) is.
+//   - the write comes back from the watch as an update of the task: that echo is no reason to reconcile
+//     unless it records an attempt's end or a later attempt (taskUpdates), while a status that someone
+//     else wrote (a stale writer putting an old status back) is.
 //
 // One small entry per task (a hash, not the status), dropped when the task is gone.
 type writtenStatuses struct {
