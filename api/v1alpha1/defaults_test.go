@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 )
 
