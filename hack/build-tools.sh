@@ -69,32 +69,9 @@ stamp_of() {
     golangci-kal) echo "golangci-lint $GOLANGCI_LINT_VERSION + kube-api-linter $KUBE_API_LINTER_VERSION" ;;
   esac
 }
-cached() { [[ -x "$BIN_DIR/$1" && -f "$BIN_DIR/.$1.version" && "$(cat "$BIN_DIR/.$1.version")" == "$(stamp_of "$1")" ]]; }
-
-# run_logged NAME COMMAND...: runs COMMAND with its output in NAME's log, printing a line every HEARTBEAT
-# seconds while it runs and the log's tail when it fails.
-run_logged() {
-  local name="$1" logfile="$LOG_DIR/$1.log" pid start next
-  shift
-  start=$SECONDS next=$((SECONDS + HEARTBEAT))
-  "$@" >"$logfile" 2>&1 &
-  pid=$!
-  while kill -0 "$pid" 2>/dev/null; do
-    if ((SECONDS >= next)); then
-      log "      still building $name: $(((SECONDS - start) / 60)) min so far"
-      next=$((SECONDS + HEARTBEAT))
-    fi
-    sleep 1
-  done
-  if ! wait "$pid"; then
-    log "building $name failed after $((SECONDS - start)) s; the end of $logfile:"
-    tail -n 30 "$logfile" >&2
-    exit 1
-  fi
-}
-
-# in_dir DIR COMMAND...: runs COMMAND in DIR (run_logged starts it in a subshell, so the cd stays there).
-in_dir() { cd "$1" && shift && "$@"; }
+# cached, run_logged and in_dir.
+# shellcheck source=lib/build.sh
+source "$ROOT/hack/lib/build.sh"
 
 # build_module NAME PACKAGE@VERSION...: an empty module that requires the given main packages. `go get` of
 # each package (not just its module) records every go.sum line the build needs; with only the module root

@@ -64,6 +64,9 @@ kueue_bin() { "$ROOT/hack/build-tools.sh" kueue >/dev/null && "$ROOT/hack/build-
 crd_dir() { "$ROOT/hack/build-tools.sh" kueue-crds; }
 
 # pid_of prints the manager's pid; a pid file whose process is gone or is another program does not count.
+# stop_process.
+# shellcheck source=lib/process.sh
+source "$ROOT/hack/lib/process.sh"
 pid_of() {
   local pid argv0
   [[ -f "$PID_FILE" ]] || return 1
@@ -186,22 +189,7 @@ start() {
   log "kueue ready"
 }
 
-stop() {
-  local pid
-  if ! pid=$(pid_of); then
-    rm -f "$PID_FILE"
-    return
-  fi
-  kill -TERM "$pid" 2>/dev/null || true
-  local deadline=$((SECONDS + STOP_TIMEOUT))
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "kueue (pid $pid) still alive after ${STOP_TIMEOUT}s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$PID_FILE"
-  log "stopped kueue"
-}
+stop() { stop_process kueue; }
 
 status() {
   local pid

@@ -36,6 +36,9 @@ die() { log "error: $*"; exit 1; }
 
 kubectl() { "$("$ROOT/hack/build-k8s-binaries.sh" path)/kubectl" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
 
+# stop_process.
+# shellcheck source=lib/process.sh
+source "$ROOT/hack/lib/process.sh"
 pid_of() {
   local pid argv0
   [[ -f "$PID_FILE" ]] || return 1
@@ -106,22 +109,7 @@ nodes() {
   log "$count simulated node(s) Ready: kwok-node-0..kwok-node-$((count - 1)) (taint kwok.x-k8s.io/node=fake:NoSchedule, label type=kwok)"
 }
 
-stop() {
-  local pid deadline
-  if ! pid=$(pid_of); then
-    rm -f "$PID_FILE"
-    return
-  fi
-  kill -TERM "$pid" 2>/dev/null || true
-  deadline=$((SECONDS + STOP_TIMEOUT))
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "kwok (pid $pid) still alive after ${STOP_TIMEOUT}s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$PID_FILE"
-  log "stopped kwok"
-}
+stop() { stop_process kwok; }
 
 status() {
   local pid

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"sigs.k8s.io/yaml"
-
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 )
 
@@ -96,30 +94,7 @@ func crdFile(plural string) string {
 
 func loadSpecSchema(t *testing.T, plural string) map[string]any {
 	t.Helper()
-	data, err := os.ReadFile(crdFile(plural))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var crd struct {
-		Spec struct {
-			Versions []struct {
-				Name   string `json:"name"`
-				Schema struct {
-					OpenAPIV3Schema map[string]any `json:"openAPIV3Schema"`
-				} `json:"schema"`
-			} `json:"versions"`
-		} `json:"spec"`
-	}
-	if err := yaml.Unmarshal(data, &crd); err != nil {
-		t.Fatalf("%s: %v", plural, err)
-	}
-	for _, v := range crd.Spec.Versions {
-		if v.Name == tasksv1.GroupVersion.Version {
-			return property(t, v.Schema.OpenAPIV3Schema, "spec")
-		}
-	}
-	t.Fatalf("%s has no version %s", plural, tasksv1.GroupVersion.Version)
-	return nil
+	return property(t, rootSchema(t, plural), "spec")
 }
 
 func property(t *testing.T, schema map[string]any, path string) map[string]any {

@@ -1,44 +1,18 @@
 package pipeline_test
 
 import (
-	"bufio"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/langflix/langflix-operator/runner/manifest"
 )
 
-// startRedis runs a private redis-server on a unix socket for the test.
+// startRedis runs a private redis-server on a unix socket for the test (see startStoppableRedis).
 func startRedis(t *testing.T) string {
 	t.Helper()
-	if _, err := exec.LookPath("redis-server"); err != nil {
-		t.Skip("redis-server is not installed")
-	}
-	sock := filepath.Join(t.TempDir(), "redis.sock")
-	cmd := exec.Command("redis-server", "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	lines := bufio.NewScanner(stdout)
-	for lines.Scan() {
-		if strings.Contains(strings.ToLower(lines.Text()), "ready to accept connections") {
-			go func() {
-				for lines.Scan() {
-				}
-			}()
-			return "unix://" + sock
-		}
-	}
-	t.Fatal("redis-server did not start")
-	return ""
+	url, _ := startStoppableRedis(t)
+	return url
 }
 
 func TestExpressionsAreCachedInRedis(t *testing.T) {

@@ -6,11 +6,13 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -175,7 +177,14 @@ func startRedisServer(port int) string {
 	GinkgoHelper()
 	bin, err := exec.LookPath("redis-server")
 	Expect(err).NotTo(HaveOccurred(), "redis-server is needed (hack/install-deps.sh)")
+	// A redis-server left behind by an interrupted run holds the port; say so instead of waiting a minute for a
+	// server that exits at once.
+	probe, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	Expect(err).NotTo(HaveOccurred(), "port %d for redis-server is taken (a server left by an interrupted run? set E2E_REDIS_PORT)", port)
+	Expect(probe.Close()).To(Succeed())
 	cmd := exec.Command(bin, "--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+	// It dies with the suite even when the suite is killed and no cleanup runs.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	out, err := cmd.StdoutPipe()
 	Expect(err).NotTo(HaveOccurred())
 	Expect(cmd.Start()).To(Succeed())
