@@ -88,7 +88,7 @@ func newFakeRunner(ctx context.Context, c *cluster, namespace, task string) (*fa
 // run reports a step every interval: a new step until changeUntil, then the same step again until
 // steadyUntil (progress that does not move). It returns at steadyUntil without finishing the tracker.
 func (f *fakeRunner) run(ctx context.Context, interval time.Duration, changeUntil, steadyUntil time.Time) {
-	steps := int(changeUntil.Sub(time.Now())/interval) + 1
+	steps := int(time.Until(changeUntil)/interval) + 1
 	f.tracker.Stage("clips", steps)
 	t := time.NewTicker(interval)
 	defer t.Stop()

@@ -16,7 +16,6 @@ import (
 var (
 	jobsResource       = schema.GroupVersionResource{Group: "batch", Version: "v1", Resource: "jobs"}
 	videoTasksResource = schema.GroupVersionResource{Group: "tasks.langflix.io", Version: "v1alpha1", Resource: "videotasks"}
-	podsResource       = schema.GroupVersionResource{Version: "v1", Resource: "pods"}
 )
 
 // outcome is how far an object has come: seen at all, terminal, and whether it failed.
@@ -173,10 +172,4 @@ func taskOutcome(u *unstructured.Unstructured) outcome {
 		return outcome{terminal: true, failed: true}
 	}
 	return outcome{}
-}
-
-// taskPhase reads a task's phase (for the progress phase, which waits for Running).
-func taskPhase(u *unstructured.Unstructured) string {
-	phase, _, _ := unstructured.NestedString(u.Object, "status", "phase")
-	return phase
 }

@@ -33,7 +33,7 @@ func newProvisionerEnv(t *testing.T, cfg Config, objs ...client.Object) *provisi
 	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
 	store := fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...).Build()
 	env := &provisionerEnv{clock: clocktesting.NewFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)), store: store}
-	c := interceptor.NewClient(store.(client.WithWatch), interceptor.Funcs{
+	c := interceptor.NewClient(store, interceptor.Funcs{
 		Create: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.CreateOption) error {
 			env.creates.Add(1)
 			return c.Create(ctx, obj, opts...)
