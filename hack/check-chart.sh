@@ -163,8 +163,8 @@ expect_kinds() { # FILE WANT DESCRIPTION
   if [[ "$got" == "$2" ]]; then pass "$3: $2"; else fail "$3" "got:  $got"$'\n'"want: $2"; fi
 }
 VAPS="ValidatingAdmissionPolicy ValidatingAdmissionPolicy ValidatingAdmissionPolicyBinding ValidatingAdmissionPolicyBinding"
-expect_kinds "$DEFAULT" "ClusterRole ClusterRole ClusterRoleBinding Deployment MutatingAdmissionPolicy MutatingAdmissionPolicyBinding Role RoleBinding ServiceAccount $VAPS" "default objects"
-expect_kinds "$ALL" "ClusterRole Deployment MutatingAdmissionPolicy MutatingAdmissionPolicyBinding Role Role Role Role RoleBinding RoleBinding RoleBinding RoleBinding Secret Service ServiceAccount ServiceMonitor $VAPS" "all-values objects"
+expect_kinds "$DEFAULT" "ClusterRole ClusterRole ClusterRoleBinding Deployment Role RoleBinding ServiceAccount $VAPS" "default objects"
+expect_kinds "$ALL" "ClusterRole Deployment Role Role Role Role RoleBinding RoleBinding RoleBinding RoleBinding Secret Service ServiceAccount ServiceMonitor $VAPS" "all-values objects"
 
 # Flags follow the values (see controllers/manager/options.go for their meaning).
 expect_line "$DEFAULT" '- --leader-elect=true' "default: leader election on"
