@@ -20,7 +20,9 @@ import (
 //   - no object keeps its managedFields, which the operator never reads and which are often larger than the
 //     rest of a task's metadata (three field managers write to every task);
 //   - a Job keeps no pod template: the operator builds it, never reads it back, and it is most of the Job's
-//     size (environment, volumes, security context).
+//     size (environment, volumes, security context);
+//   - a runner pod keeps no spec, for the same reason: the operator reads only its metadata (labels,
+//     finalizers, deletion) and status (phase, conditions, container states with the termination message).
 //
 // The cache is read-only by contract: an object from it is never sent back whole (Update); the operator
 // changes objects by patch (controllers/internal/kubewrite) and server-side apply of its own fields, which
@@ -34,7 +36,7 @@ func CacheOptions(opts Options) ctrlcache.Options {
 			&batchv1.Job{}:     {Label: managed, Transform: stripJob},
 			&batchv1.CronJob{}: {Label: managed},
 			// The runner pods: the operator reads their phase, conditions and container states.
-			&corev1.Pod{}: {Label: managed},
+			&corev1.Pod{}: {Label: managed, Transform: stripPod},
 		},
 	}
 	if len(opts.Namespaces) > 0 {
@@ -51,6 +53,15 @@ var stripJob cache.TransformFunc = func(obj any) (any, error) {
 	if job, ok := obj.(*batchv1.Job); ok {
 		job.ManagedFields = nil
 		job.Spec.Template = corev1.PodTemplateSpec{}
+	}
+	return obj, nil
+}
+
+// stripPod drops what the operator never reads from a cached runner pod: its managed fields and its spec.
+var stripPod cache.TransformFunc = func(obj any) (any, error) {
+	if pod, ok := obj.(*corev1.Pod); ok {
+		pod.ManagedFields = nil
+		pod.Spec = corev1.PodSpec{}
 	}
 	return obj, nil
 }

@@ -47,3 +47,39 @@ func TestCacheOptionsStripJobs(t *testing.T) {
 		t.Errorf("labels, spec and status the operator reads must stay: %+v", got)
 	}
 }
+
+func TestCacheOptionsStripPods(t *testing.T) {
+	var podTransform func(any) (any, error)
+	for obj, by := range CacheOptions(Options{}).ByObject {
+		if _, ok := obj.(*corev1.Pod); ok {
+			podTransform = by.Transform
+			if by.Label == nil || by.Label.String() != "app.kubernetes.io/managed-by=langflix-operator" {
+				t.Errorf("pods are cached by the operator's label only, got selector %v", by.Label)
+			}
+		}
+	}
+	if podTransform == nil {
+		t.Fatal("no pod transform")
+	}
+	now := metav1.Now()
+	pod := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: "t-vt-1-abcde", Labels: map[string]string{"a": "b"},
+			Finalizers: []string{"tasks.langflix.io/result"}, DeletionTimestamp: &now,
+			ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "kubelet"}}},
+		Spec: corev1.PodSpec{NodeName: "n1", Containers: []corev1.Container{{Name: "runner", Env: []corev1.EnvVar{{Name: "X", Value: "y"}}}}},
+		Status: corev1.PodStatus{Phase: corev1.PodSucceeded, ContainerStatuses: []corev1.ContainerStatus{{Name: "runner",
+			State: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{Message: `{"reason":"Completed"}`}}}}},
+	}
+	out, err := podTransform(pod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := out.(*corev1.Pod)
+	if got.ManagedFields != nil || len(got.Spec.Containers) != 0 || got.Spec.NodeName != "" {
+		t.Errorf("managed fields and spec should be gone: %+v", got)
+	}
+	if got.Labels["a"] != "b" || len(got.Finalizers) != 1 || got.DeletionTimestamp == nil || got.Status.Phase != corev1.PodSucceeded ||
+		got.Status.ContainerStatuses[0].State.Terminated.Message == "" {
+		t.Errorf("metadata and status the operator reads must stay: %+v", got)
+	}
+}

@@ -118,8 +118,8 @@ func TestCheckChart(t *testing.T) {
 	t.Logf("hack/check-chart.sh:\n%s", out)
 	for _, check := range []string{
 		"ok    CRDs from crds/ applied and Established",
-		"ok    kubectl apply --dry-run=server (default values): 13 objects accepted",
-		"ok    kubectl apply --dry-run=server (all-values): 19 objects accepted",
+		"ok    kubectl apply --dry-run=server (default values): 11 objects accepted",
+		"ok    kubectl apply --dry-run=server (all-values): 17 objects accepted",
 		"ok    files/admission is identical to the policies in config/admission",
 		"ok    all-values: operator Role in langflix-ci-a equals config/rbac/role.yaml",
 		"ok    all-values: no operator ClusterRole with watchNamespaces",
