@@ -13,6 +13,9 @@
 #   SCALE_IDLE            idle time with N finished tasks (default 10m)
 #   SCALE_RUN_MS          how long a simulated pod runs before it succeeds (default 30000)
 #   SCALE_PROGRESS_TASKS  running tasks whose fake runner reports progress every 100 ms (default 20)
+#   SCALE_POD_GC_THRESHOLD
+#                         the kube-controller-manager's --terminated-pod-gc-threshold (default N/10): the pod
+#                         garbage collector deletes finished pods while the operator works (figure 5)
 #   SCALE_FFMPEG_BENCH    0 skips `make bench`
 #   SCALE_KEEP_CLUSTER    1 leaves the cluster and kwok running at the end
 #   SCALE_HELM_ARGS       extra `helm template` flags, to measure other settings than the chart's defaults
@@ -73,8 +76,9 @@ for n in $SCALE_N; do
   mkdir -p "$WORK"
   bin/bench-scale audit-policy >"$WORK/audit-policy.yaml"
   : >"$WORK/audit.log"
+  pod_gc_threshold="${SCALE_POD_GC_THRESHOLD:-$((n / 10))}"
   LANGFLIX_APISERVER_ARGS="--audit-policy-file=$WORK/audit-policy.yaml --audit-log-path=$WORK/audit.log --audit-log-format=json --audit-log-maxsize=0" \
-    LANGFLIX_KCM_ARGS="--kube-api-qps=500 --kube-api-burst=1000 --concurrent-job-syncs=50 --concurrent-gc-syncs=50" \
+    LANGFLIX_KCM_ARGS="--kube-api-qps=500 --kube-api-burst=1000 --concurrent-job-syncs=50 --concurrent-gc-syncs=50 --terminated-pod-gc-threshold=$pod_gc_threshold" \
     LANGFLIX_SCHEDULER_ARGS="--kube-api-qps=500 --kube-api-burst=1000" \
     hack/local-cluster.sh up
   KWOK_RUN_MS="$SCALE_RUN_MS" hack/kwok.sh start langflix
@@ -93,7 +97,7 @@ for n in $SCALE_N; do
     --manager bin/manager --work-dir "$WORK" --root "$ROOT" --cluster-dir "$LANGFLIX_CLUSTER_DIR"
     --audit-log "$WORK/audit.log" --n "$n" --idle "$SCALE_IDLE" --progress-tasks "$SCALE_PROGRESS_TASKS"
     --metrics-port $((LANGFLIX_CLUSTER_PORT_BASE + 81)) --probe-port $((LANGFLIX_CLUSTER_PORT_BASE + 82))
-    --report "bin/bench-scale-N$n.md")
+    --pod-gc-threshold "$pod_gc_threshold" --report "bin/bench-scale-N$n.md")
   [[ -f "$BENCH_OUT" && "${SCALE_FFMPEG_BENCH:-1}" != 0 ]] && args+=(--ffmpeg-bench "$BENCH_OUT")
   bin/bench-scale "${args[@]}"
   log "report: bin/bench-scale-N$n.md"

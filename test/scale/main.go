@@ -37,7 +37,7 @@ const (
 
 type config struct {
 	kubeconfig, kubectl, chart, managerBin, workDir, root, clusterDir string
-	auditLog, ffmpegBench, reportPath                                 string
+	auditLog, ffmpegBench, reportPath, podGCThreshold                 string
 	n                                                                 int
 	idle                                                              time.Duration
 	progressTasks                                                     int
@@ -62,6 +62,7 @@ func main() {
 	fs.StringVar(&cfg.clusterDir, "cluster-dir", "", "the local cluster's folder (pid files: the control plane's memory)")
 	fs.StringVar(&cfg.auditLog, "audit-log", "", "the API server's audit log (policy: `scale audit-policy`)")
 	fs.StringVar(&cfg.ffmpegBench, "ffmpeg-bench", "", "output of `make bench` from the same run (optional)")
+	fs.StringVar(&cfg.podGCThreshold, "pod-gc-threshold", "", "the kube-controller-manager's --terminated-pod-gc-threshold (for the report)")
 	fs.StringVar(&cfg.reportPath, "report", "", "also write the report as Markdown to this file")
 	fs.IntVar(&cfg.n, "n", 1000, "tasks (and bare Jobs)")
 	fs.DurationVar(&cfg.idle, "idle", 10*time.Minute, "idle time with N finished tasks")

@@ -19,7 +19,8 @@ var (
 )
 
 // outcome is how far an object has come: seen at all, terminal, and whether it failed.
-type outcome struct{ terminal, failed bool }
+// outcome is what a tracker reads of one object; noResult marks a Succeeded task without status.result.
+type outcome struct{ terminal, failed, noResult bool }
 
 // tracker watches the objects of one resource in one namespace and notes when the target count first
 // existed and first was terminal. Its informer keeps only what outcome needs, so watching 10,000 objects
@@ -33,6 +34,7 @@ type tracker struct {
 	state         map[string]outcome
 	terminal      int
 	failed        int
+	noResult      int
 	allExistAt    time.Time
 	allTerminalAt time.Time
 	changed       chan struct{}
@@ -98,6 +100,9 @@ func (t *tracker) observe(obj any) {
 		if oc.failed {
 			t.failed++
 		}
+		if oc.noResult {
+			t.noResult++
+		}
 		if t.terminal == t.target {
 			t.allTerminalAt = now
 		}
@@ -113,6 +118,13 @@ func (t *tracker) counts() (exist, terminal, failed int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return len(t.state), t.terminal, t.failed
+}
+
+// withoutResult is how many objects ended Succeeded without a result.
+func (t *tracker) withoutResult() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.noResult
 }
 
 // wait blocks until all target objects exist (terminal false) or are terminal, printing progress every
@@ -167,7 +179,7 @@ func taskOutcome(u *unstructured.Unstructured) outcome {
 	phase, _, _ := unstructured.NestedString(u.Object, "status", "phase")
 	switch phase {
 	case "Succeeded":
-		return outcome{terminal: true}
+		return outcome{terminal: true, noResult: !hasResult(u)}
 	case "Failed", "Cancelled":
 		return outcome{terminal: true, failed: true}
 	}
