@@ -165,6 +165,22 @@ func (b *bench) probe(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The task goes first, through the operator (its finalizer deletes the Job and releases the runner pod's
+	// result finalizer). Deleting the namespace first would delete the pods first (ordered namespace
+	// deletion), and a simulated pod, unlike a kubelet's, never stops when deleted: it would keep its result
+	// finalizer, and the namespace, forever.
+	if err := client.IgnoreNotFound(b.c.client.Delete(ctx, task)); err != nil {
+		return fmt.Errorf("delete probe task: %w", err)
+	}
+	if err := waitFor(ctx, 2*time.Minute, "the probe task deleted", func() (bool, error) {
+		err := b.c.client.Get(ctx, client.ObjectKeyFromObject(task), task.DeepCopyObject().(client.Object))
+		if apierrors.IsNotFound(err) {
+			return true, nil
+		}
+		return false, err
+	}); err != nil {
+		return err
+	}
 	return b.c.deleteNamespace(ctx, probeNamespace, 5*time.Minute)
 }
 
