@@ -270,7 +270,7 @@ func (r *Reconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager) err
 		Named(r.Kind).
 		For(r.NewTask(), builder.WithPredicates(r.taskUpdates())).
 		Owns(&batchv1.Job{}, builder.WithPredicates(jobUpdates())).
-		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(r.taskOfPod)).
+		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(r.taskOfPod), builder.WithPredicates(podEvents())).
 		Watches(r.NewTask(), identicalWaiters{reader: mgr.GetClient()}.handler()).
 		WithOptions(controller.Options{MaxConcurrentReconciles: max(1, r.MaxConcurrentReconciles)})
 	if r.Queue != nil {

@@ -28,11 +28,12 @@ import (
 // Namespaces of the phases. The operator's namespace is the chart's release namespace; the audit policy
 // names it and the progress phase's namespace.
 const (
-	operatorNamespace = "langflix-system"
-	probeNamespace    = "scale-probe"
-	bareNamespace     = "scale-bare"
-	tasksNamespace    = "scale-tasks"
-	progressNamespace = "scale-progress"
+	operatorNamespace   = "langflix-system"
+	probeNamespace      = "scale-probe"
+	bareNamespace       = "scale-bare"
+	createOnlyNamespace = "scale-create-only"
+	tasksNamespace      = "scale-tasks"
+	progressNamespace   = "scale-progress"
 )
 
 type config struct {
@@ -124,6 +125,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		{"install the chart and start the manager", b.setup},
 		{"probe: the operator's Job for one task", b.probe},
 		{"bare Jobs", b.barePhase},
+		{"tasks with the operator stopped (kubectl create only)", b.createOnlyPhase},
 		{"tasks", b.taskPhase},
 		{"idle", b.idlePhase},
 		{"manager restart", b.restartPhase},
