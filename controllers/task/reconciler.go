@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -87,8 +88,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Re
 	if err := r.Client.Get(ctx, req.NamespacedName, task); err != nil {
 		if apierrors.IsNotFound(err) {
 			r.written.forget(req.NamespacedName)
+			return ctrl.Result{}, r.releaseOrphanPods(ctx, req.NamespacedName)
 		}
-		return ctrl.Result{}, client.IgnoreNotFound(err)
+		return ctrl.Result{}, err
 	}
 	log := klog.FromContext(ctx).WithValues(r.Kind, klog.KObj(task))
 	ctx = klog.NewContext(ctx, log)
@@ -256,6 +258,24 @@ func (r *Reconciler) finalize(ctx context.Context, task tasksv1.Task) error {
 	}
 	err = kubewrite.Patch(ctx, r.Client, task, "remove finalizer from", func() { controllerutil.RemoveFinalizer(task, taskFinalizer) })
 	return conditions.Step(tasksv1.ReasonFinalizerFailed, client.IgnoreNotFound(err))
+}
+
+// releaseOrphanPods lets the runner pods of a task that is gone go: nothing will record their results
+// any more. The task's finalizer releases the pods it finds, but a pod the Job controller creates after
+// that (its Job deleted a moment later) would keep its result finalizer, and itself and its namespace,
+// forever. Such a pod reaches this through the pod watch: its creation, or its deletion by the garbage
+// collector, maps to the task's name.
+func (r *Reconciler) releaseOrphanPods(ctx context.Context, key types.NamespacedName) error {
+	var pods corev1.PodList
+	if err := r.Client.List(ctx, &pods, client.InNamespace(key.Namespace),
+		client.MatchingLabels{tasksv1.LabelTask: key.Name, tasksv1.LabelKind: r.Kind}); err != nil {
+		return fmt.Errorf("list pods of deleted %s %s: %w", r.Kind, key, err)
+	}
+	held := slices.DeleteFunc(pods.Items, func(p corev1.Pod) bool { return !hasFinalizer(&p, tasksv1.FinalizerResult) })
+	if len(held) > 0 {
+		klog.FromContext(ctx).V(2).Info("Releasing the runner pods of a deleted task", "task", klog.KRef(key.Namespace, key.Name), "pods", len(held))
+	}
+	return r.releasePods(ctx, held)
 }
 
 // SetupWithManager watches tasks of this kind, the Jobs they own, their runner pods (through the task labels
