@@ -6,6 +6,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
+	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
 	"github.com/langflix/langflix-operator/controllers/internal/jobs"
 )
 
@@ -39,11 +40,15 @@ type podView struct {
 	// Labels: the attempt number, the task and kind, the Job's UID (jobs.OfJob).
 	Labels map[string]string
 	// Deleting: a pod being deleted has no start problem, and an earlier attempt's pod being deleted is
-	// not deleted again.
+	// not deleted again. Only while it matters: the pod may still run, or its result finalizer is still
+	// held (its result may be unread). A finished pod whose result was read (released) that the pod
+	// garbage collector deletes, while the Job controller's own finalizer keeps it a moment longer, is no
+	// reason to reconcile: at scale that is one reconcile per finished task.
 	Deleting bool
 	// Phase: terminal or alive.
 	Phase corev1.PodPhase
-	// Conditions read: PodScheduled=False (a start problem) and DisruptionTarget (an end the Job absorbs).
+	// Conditions read: PodScheduled=False (a start problem; its going away is news too) and
+	// DisruptionTarget (an end the Job absorbs).
 	Conditions []podConditionView
 	// Containers: waiting reasons (start problems), running (the runner runs), terminated (the exit code
 	// and the termination message that is the attempt's result).
@@ -64,9 +69,11 @@ type containerView struct {
 }
 
 func podViewOf(pod *corev1.Pod) podView {
-	v := podView{Labels: pod.Labels, Deleting: pod.DeletionTimestamp != nil, Phase: pod.Status.Phase}
+	v := podView{Labels: pod.Labels, Phase: pod.Status.Phase,
+		Deleting: pod.DeletionTimestamp != nil && (jobs.Alive(pod) || hasFinalizer(pod, tasksv1.FinalizerResult))}
 	for _, c := range pod.Status.Conditions {
-		if c.Type == corev1.PodScheduled || c.Type == corev1.DisruptionTarget {
+		// PodScheduled only when False: being scheduled is no news, not being scheduled is a start problem.
+		if (c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse) || c.Type == corev1.DisruptionTarget {
 			v.Conditions = append(v.Conditions, podConditionView{Type: c.Type, Status: c.Status, Reason: c.Reason, Message: c.Message})
 		}
 	}

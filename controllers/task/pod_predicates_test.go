@@ -40,7 +40,13 @@ func TestPodEvents(t *testing.T) {
 	}{
 		// Read.
 		{"metadata.labels (attempt, Job UID)", nil, func(p *corev1.Pod) { p.Labels[tasksv1.LabelAttempt] = "2" }, true},
-		{"metadata.deletionTimestamp (deleted by the pod garbage collector, evicted)", []podMod{podSucceeded}, deleting, true},
+		{"metadata.deletionTimestamp of a finished pod whose result is unread (the pod garbage collector)", []podMod{podSucceeded}, deleting, true},
+		{"metadata.deletionTimestamp of a running pod (evicted, deleted)", []podMod{podRunning}, deleting, true},
+		{"status.conditions: PodScheduled=False -> True (a start problem gone)", []podMod{func(p *corev1.Pod) {
+			p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodScheduled, Status: corev1.ConditionFalse, Reason: "Unschedulable"}}
+		}}, func(p *corev1.Pod) {
+			p.Status.Conditions[0].Status, p.Status.Conditions[0].Reason = corev1.ConditionTrue, ""
+		}, true},
 		{"status.phase Pending -> Running", nil, podRunning, true},
 		{"status.phase Running -> Succeeded with the termination message", []podMod{podRunning}, podSucceeded, true},
 		{"status.conditions: PodScheduled=False (a start problem)", nil, func(p *corev1.Pod) {
@@ -58,6 +64,12 @@ func TestPodEvents(t *testing.T) {
 				Waiting: &corev1.ContainerStateWaiting{Reason: "CreateContainerConfigError", Message: "secret missing"}}}}
 		}, true},
 		// Not read.
+		{"metadata.deletionTimestamp of a finished pod already released", []podMod{podSucceeded, func(p *corev1.Pod) {
+			p.Finalizers = []string{"batch.kubernetes.io/job-tracking"}
+		}}, deleting, false},
+		{"status.conditions: PodScheduled=True (scheduled)", nil, func(p *corev1.Pod) {
+			p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodScheduled, Status: corev1.ConditionTrue}}
+		}, false},
 		{"status.conditions: Ready and ContainersReady", []podMod{podRunning}, func(p *corev1.Pod) {
 			p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}, {Type: corev1.ContainersReady, Status: corev1.ConditionTrue}}
 		}, false},

@@ -42,6 +42,7 @@ type bench struct {
 	probeJob     *batchv1.Job
 	bare         phaseTimes
 	createOnly   time.Duration
+	bareCPU      map[string]time.Duration
 	peakRSS      int64
 }
 
@@ -207,6 +208,7 @@ func (b *bench) barePhase(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	cpu0 := b.cpuTimes()
 	t0 := time.Now()
 	create, err := b.c.kubectlCreate(ctx, file)
 	if err != nil {
@@ -220,6 +222,7 @@ func (b *bench) barePhase(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	b.bareCPU = cpuDelta(cpu0, b.cpuTimes())
 	b.bare = phaseTimes{create: create, exist: existAt.Sub(t0), terminal: terminalAt.Sub(t0)}
 	_, _, failed := jobs.counts()
 	logf("bare: kubectl create %s, all %d Jobs exist after %s, all complete after %s (%d failed)",
@@ -357,6 +360,7 @@ func (b *bench) taskPhase(ctx context.Context) error {
 		return err
 	}
 	b.mgr.rss.resetPeak()
+	cpu0 := b.cpuTimes()
 	t0 := time.Now()
 	create, err := b.c.kubectlCreate(ctx, file)
 	if err != nil {
@@ -372,6 +376,7 @@ func (b *bench) taskPhase(ctx context.Context) error {
 		return err
 	}
 	rssTerminal, _ := b.mgr.rss.now()
+	tasksCPU := cpuDelta(cpu0, b.cpuTimes())
 	_, _, failed := tasks.counts()
 	if failed > 0 {
 		b.rep.note("%d tasks did not succeed", failed)
@@ -419,6 +424,7 @@ func (b *bench) taskPhase(ctx context.Context) error {
 	b.rep.tables = append(b.rep.tables, countTable("All clients' writes in the task phase (apiserver_request_total, verb resource/subresource)", "task",
 		apiserverWrites(before.apiserver, after.apiserver), n))
 
+	b.rep.tables = append(b.rep.tables, cpuTable(b.bareCPU, tasksCPU, b.bare.terminal, op.terminal))
 	b.rep.tables = append(b.rep.tables, latencyTable("Mean API server latency of the writes in the task phase (apiserver_request_duration_seconds)",
 		before.apiserver, after.apiserver))
 	b.rep.tables = append(b.rep.tables, queueTable(before.manager, after.manager))
