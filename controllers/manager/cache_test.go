@@ -6,7 +6,10 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	toolscache "k8s.io/client-go/tools/cache"
 	"k8s.io/utils/ptr"
+	ctrlcache "sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
 func TestCacheOptionsStripJobs(t *testing.T) {
@@ -14,18 +17,7 @@ func TestCacheOptionsStripJobs(t *testing.T) {
 	if opts.DefaultTransform == nil {
 		t.Fatal("every cached object should lose its managed fields")
 	}
-	var jobTransform func(any) (any, error)
-	for obj, by := range opts.ByObject {
-		if _, ok := obj.(*batchv1.Job); ok {
-			jobTransform = by.Transform
-			if by.Label == nil || by.Label.String() != "app.kubernetes.io/managed-by=langflix-operator" {
-				t.Errorf("Jobs are cached by the operator's label only, got selector %v", by.Label)
-			}
-		}
-	}
-	if jobTransform == nil {
-		t.Fatal("no Job transform")
-	}
+	jobTransform := ownTransform[*batchv1.Job](t, opts)
 	job := &batchv1.Job{
 		ObjectMeta: metav1.ObjectMeta{Name: "t-vt-1", Labels: map[string]string{"a": "b"},
 			ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "kube-controller-manager"}}},
@@ -49,18 +41,7 @@ func TestCacheOptionsStripJobs(t *testing.T) {
 }
 
 func TestCacheOptionsStripPods(t *testing.T) {
-	var podTransform func(any) (any, error)
-	for obj, by := range CacheOptions(Options{}).ByObject {
-		if _, ok := obj.(*corev1.Pod); ok {
-			podTransform = by.Transform
-			if by.Label == nil || by.Label.String() != "app.kubernetes.io/managed-by=langflix-operator" {
-				t.Errorf("pods are cached by the operator's label only, got selector %v", by.Label)
-			}
-		}
-	}
-	if podTransform == nil {
-		t.Fatal("no pod transform")
-	}
+	podTransform := ownTransform[*corev1.Pod](t, CacheOptions(Options{}))
 	now := metav1.Now()
 	pod := &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{Name: "t-vt-1-abcde", Labels: map[string]string{"a": "b"},
@@ -82,4 +63,24 @@ func TestCacheOptionsStripPods(t *testing.T) {
 		got.Status.ContainerStatuses[0].State.Terminated.Message == "" {
 		t.Errorf("metadata and status the operator reads must stay: %+v", got)
 	}
+}
+
+// ownTransform is the cache transform for objects of type T, which must be cached by the operator's label
+// only.
+func ownTransform[T client.Object](t *testing.T, opts ctrlcache.Options) toolscache.TransformFunc {
+	t.Helper()
+	for obj, by := range opts.ByObject {
+		if _, ok := obj.(T); !ok {
+			continue
+		}
+		if by.Label == nil || by.Label.String() != "app.kubernetes.io/managed-by=langflix-operator" {
+			t.Errorf("%T is cached by the operator's label only, got selector %v", obj, by.Label)
+		}
+		if by.Transform == nil {
+			t.Fatalf("no transform for %T", obj)
+		}
+		return by.Transform
+	}
+	t.Fatalf("no cache settings for %T", *new(T))
+	return nil
 }

@@ -7,7 +7,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	tasksv1 "github.com/langflix/langflix-operator/api/v1alpha1"
@@ -84,15 +83,8 @@ func TestPodEvents(t *testing.T) {
 		{"resourceVersion only (a resync)", nil, func(*corev1.Pod) {}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := base.DeepCopy()
-			for _, m := range tc.from {
-				m(before)
-			}
-			after := before.DeepCopy()
-			after.ResourceVersion = "11"
-			tc.change(after)
-			var oldObj, newObj client.Object = before, after
-			if got := podEvents().Update(event.UpdateEvent{ObjectOld: oldObj, ObjectNew: newObj}); got != tc.want {
+			before, after := beforeAfter(&base, tc.from, tc.change)
+			if got := podEvents().Update(event.UpdateEvent{ObjectOld: before, ObjectNew: after}); got != tc.want {
 				t.Errorf("reconcile = %t, want %t", got, tc.want)
 			}
 		})

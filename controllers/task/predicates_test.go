@@ -151,15 +151,8 @@ func TestJobUpdates(t *testing.T) {
 		{"resourceVersion only (a resync)", nil, func(*batchv1.Job) {}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := base.DeepCopy()
-			for _, m := range tc.from {
-				m(before)
-			}
-			after := before.DeepCopy()
-			after.ResourceVersion = "11"
-			tc.change(after)
-			var oldObj, newObj client.Object = before, after
-			if got := jobUpdates().Update(event.UpdateEvent{ObjectOld: oldObj, ObjectNew: newObj}); got != tc.want {
+			before, after := beforeAfter(base, tc.from, tc.change)
+			if got := jobUpdates().Update(event.UpdateEvent{ObjectOld: before, ObjectNew: after}); got != tc.want {
 				t.Errorf("reconcile = %t, want %t", got, tc.want)
 			}
 			if tc.want {
@@ -181,4 +174,20 @@ func TestJobUpdates(t *testing.T) {
 			}
 		})
 	}
+}
+
+// beforeAfter are the two sides of a watch update: base with from applied, and a copy of that at a newer
+// resourceVersion with change applied.
+func beforeAfter[T client.Object, M ~func(T)](base T, from []M, change M) (T, T) {
+	before, ok := base.DeepCopyObject().(T)
+	if !ok {
+		panic("DeepCopyObject changed the type")
+	}
+	for _, m := range from {
+		m(before)
+	}
+	after, _ := before.DeepCopyObject().(T)
+	after.SetResourceVersion("11")
+	change(after)
+	return before, after
 }
