@@ -588,6 +588,16 @@ func (b *bench) progressPhase(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The window starts once the operator has nothing left to do for these tasks (the Job controller's
+	// ready count and the pods' own updates may come after the Running status), so that every reconcile
+	// in it is one the progress writes caused.
+	quiet, err := b.snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	if err := b.settle(ctx, quiet, 0); err != nil {
+		return err
+	}
 	runners := make([]*fakeRunner, 0, k)
 	for _, name := range names {
 		r, err := newFakeRunner(ctx, b.c, progressNamespace, name)
