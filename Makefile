@@ -115,6 +115,10 @@ check-chart: ## Lint and render the Helm chart; compare its CRDs and RBAC with c
 bench: ## Run the runner benchmark (cuts 5 clips from a 10-minute 720p video; prints ratios).
 	go test -run='^$$' -bench=BenchmarkCut -benchtime=1x ./runner/media/
 
+.PHONY: bench-scale
+bench-scale: ## Scale benchmark on kwok nodes: N tasks vs N bare Jobs, API writes, manager memory (SCALE_N=10000, about 1 h; docs/benchmarks.md).
+	hack/bench-scale.sh
+
 ##@ Build
 
 .PHONY: build

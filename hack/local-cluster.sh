@@ -21,6 +21,12 @@
 #   LOCALNODE_IMAGE_MAP         extra --image-map rules, whitespace separated PATTERN=PATH, tried before the
 #                               default busybox:*=/bin/ (e.g. "example.com/langflix/langflix-runner:*=$HOME/.cache/langflix/bin/langflix-runner")
 #   LOCALNODE_ARGS              extra localnode flags (e.g. "--pass-env LANGFLIX_LLM_URL --restart-backoff 2s")
+#   LANGFLIX_LOCALNODE          false: `up` starts no localnode, for clusters whose pods run on simulated nodes only
+#                               (hack/kwok.sh); nothing then runs a pod on this machine (default true)
+#   LANGFLIX_APISERVER_ARGS, LANGFLIX_KCM_ARGS, LANGFLIX_SCHEDULER_ARGS
+#                               extra flags, whitespace separated, after the defaults (a repeated flag's last value
+#                               wins), e.g. LANGFLIX_KCM_ARGS="--kube-api-qps=500 --concurrent-job-syncs=50" for scale
+#                               tests; they apply when the component starts
 # When the localnode sources, image maps or flags change, `up` restarts localnode alone.
 set -euo pipefail
 
@@ -202,6 +208,16 @@ write_kubeconfigs() {
 # ---------------------------------------------------------------------------------------------------------
 # Processes
 
+# extra_args VAR: the words of environment variable VAR, one per line (read -a: no glob expansion).
+extra_args() {
+  local words=()
+  read -r -a words <<<"${!1:-}"
+  ((${#words[@]} == 0)) || printf '%s\n' "${words[@]}"
+}
+
+# localnode_enabled: whether `up` runs localnode (LANGFLIX_LOCALNODE, default true).
+localnode_enabled() { [[ "${LANGFLIX_LOCALNODE:-true}" != false ]]; }
+
 # command_of NAME: the command line of a component, one word per line (so it can be compared and stored).
 command_of() {
   local bin
@@ -225,6 +241,7 @@ command_of() {
         --authorization-mode=Node,RBAC --allow-privileged=true \
         --kubelet-client-certificate="$PKI/apiserver-kubelet-client.crt" --kubelet-client-key="$PKI/apiserver-kubelet-client.key" \
         --kubelet-certificate-authority="$PKI/ca.crt" --kubelet-preferred-address-types=InternalIP,Hostname
+      extra_args LANGFLIX_APISERVER_ARGS
       ;;
     kube-controller-manager)
       printf '%s\n' "$bin/kube-controller-manager" --kubeconfig="$CLUSTER_DIR/kube-controller-manager.kubeconfig" \
@@ -235,12 +252,14 @@ command_of() {
         --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" --use-service-account-credentials=true \
         --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
         --kube-api-qps=100 --kube-api-burst=200 --concurrent-job-syncs=10
+      extra_args LANGFLIX_KCM_ARGS
       ;;
     kube-scheduler)
       printf '%s\n' "$bin/kube-scheduler" --kubeconfig="$CLUSTER_DIR/kube-scheduler.kubeconfig" \
         --authentication-kubeconfig="$CLUSTER_DIR/kube-scheduler.kubeconfig" \
         --authorization-kubeconfig="$CLUSTER_DIR/kube-scheduler.kubeconfig" \
         --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --leader-elect=false
+      extra_args LANGFLIX_SCHEDULER_ARGS
       ;;
     localnode)
       local rule rules=() extra=()
@@ -381,22 +400,32 @@ claim_bound() { [[ "$(kubectl -n "$1" get pvc "$2" -o jsonpath='{.status.phase}'
 # Commands
 
 cmd_up() {
-  local started=$SECONDS name all_running=true
+  local started=$SECONDS name all_running=true wanted=("${COMPONENTS[@]}")
   "$ROOT/hack/build-k8s-binaries.sh" cluster >/dev/null
-  LOCALNODE_BIN=$(localnode_bin)
+  if localnode_enabled; then
+    LOCALNODE_BIN=$(localnode_bin)
+  else
+    wanted=("${COMPONENTS[@]/localnode/}")
+  fi
   mkdir -p "$LOGS" "$RUN" "$ETCD_DATA" "$NODE_STATE" "$MEDIA_DIR" "$VOLUMES_DIR"
   chmod 700 "$ETCD_DATA"
   ensure_pki
   write_kubeconfigs
 
-  for name in "${COMPONENTS[@]}"; do running "$name" || all_running=false; done
-  if $all_running && [[ "$(command_of localnode)" == "$(cat "$RUN/localnode.cmd" 2>/dev/null)" ]]; then
-    log "already running (kubeconfig: $KUBECONFIG_FILE)"
-    return 0
-  fi
-  if running localnode && [[ "$(command_of localnode)" != "$(cat "$RUN/localnode.cmd" 2>/dev/null)" ]]; then
+  for name in "${wanted[@]}"; do [[ -z "$name" ]] || running "$name" || all_running=false; done
+  if ! localnode_enabled; then
+    if running localnode; then
+      log "LANGFLIX_LOCALNODE=false: stopping localnode"
+      stop_group localnode
+    fi
+  elif running localnode && [[ "$(command_of localnode)" != "$(cat "$RUN/localnode.cmd" 2>/dev/null)" ]]; then
     log "localnode binary or flags changed: restarting it"
     stop_group localnode
+    all_running=false
+  fi
+  if $all_running; then
+    log "already running (kubeconfig: $KUBECONFIG_FILE)"
+    return 0
   fi
 
   running etcd || start etcd
@@ -405,14 +434,14 @@ cmd_up() {
   wait_until "kube-apiserver /readyz" kube-apiserver 90 api_ready
   running kube-controller-manager || start kube-controller-manager
   running kube-scheduler || start kube-scheduler
-  running localnode || start localnode
+  if localnode_enabled; then running localnode || start localnode; fi
   wait_until "kube-controller-manager health" kube-controller-manager 60 component_healthy "$KCM_PORT"
   wait_until "kube-scheduler health" kube-scheduler 60 component_healthy "$SCHED_PORT"
-  wait_until "node $NODE_NAME Ready without taints" localnode 60 node_ready_untainted
+  if localnode_enabled; then wait_until "node $NODE_NAME Ready without taints" localnode 60 node_ready_untainted; fi
   wait_until "default ServiceAccount" kube-controller-manager 60 default_sa_exists
   wait_until "kube-root-ca.crt ConfigMap" kube-controller-manager 60 root_ca_published
   ensure_pvc default langflix-media "$MEDIA_DIR"
-  log "cluster up in $((SECONDS - started)) s; kubeconfig: $KUBECONFIG_FILE"
+  log "cluster up in $((SECONDS - started)) s$(localnode_enabled || echo ' (no localnode)'); kubeconfig: $KUBECONFIG_FILE"
 }
 
 cmd_down() {

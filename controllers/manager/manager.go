@@ -4,11 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"time"
 
-	batchv1 "k8s.io/api/batch/v1"
-	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -17,8 +15,6 @@ import (
 	"k8s.io/klog/v2/textlogger"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
@@ -28,6 +24,7 @@ import (
 	"github.com/langflix/langflix-operator/controllers/internal/admission"
 	"github.com/langflix/langflix-operator/controllers/internal/kueue"
 	"github.com/langflix/langflix-operator/controllers/internal/namespaces"
+	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
 	"github.com/langflix/langflix-operator/controllers/task"
 )
 
@@ -53,6 +50,9 @@ func Main(args []string) int {
 	logger := textlogger.NewLogger(logConfig)
 	ctrl.SetLogger(logger)
 	klog.SetLogger(logger)
+	if limit := setMemoryLimit(os.Getenv, cgroupMemoryLimitFiles); limit > 0 {
+		logger.Info("Go memory limit set from the container's", "bytes", limit)
+	}
 
 	cfg, err := ctrl.GetConfig()
 	if err != nil {
@@ -107,29 +107,6 @@ func NewManager(cfg *rest.Config, opts Options) (ctrl.Manager, error) {
 	return mgr, nil
 }
 
-// CacheOptions are the manager's cache settings. Only the operator's own Jobs, CronJobs and runner pods are
-// cached (by the managed-by label the operator puts on them and their pod templates): a cluster with many
-// unrelated Jobs and pods costs no operator memory. Pods are cached without their managed fields, which
-// the operator never reads.
-func CacheOptions(opts Options) cache.Options {
-	managed := labels.SelectorFromSet(labels.Set{tasksv1.LabelManagedBy: tasksv1.ManagedByValue})
-	cacheOpts := cache.Options{
-		SyncPeriod: &opts.SyncPeriod,
-		ByObject: map[client.Object]cache.ByObject{
-			&batchv1.Job{}:     {Label: managed},
-			&batchv1.CronJob{}: {Label: managed},
-			&corev1.Pod{}:      {Label: managed, Transform: cache.TransformStripManagedFields()},
-		},
-	}
-	if len(opts.Namespaces) > 0 {
-		cacheOpts.DefaultNamespaces = map[string]cache.Config{}
-		for _, ns := range opts.Namespaces {
-			cacheOpts.DefaultNamespaces[ns] = cache.Config{}
-		}
-	}
-	return cacheOpts
-}
-
 // SetupControllers registers the VideoTask, SlideTask and CleanupPolicy controllers with mgr, and the
 // admission queue that the two task controllers share.
 func SetupControllers(mgr ctrl.Manager, opts Options) error {
@@ -139,6 +116,8 @@ func SetupControllers(mgr ctrl.Manager, opts Options) error {
 	if opts.Clock != nil {
 		clk = opts.Clock
 	}
+	// One Provisioner for both task kinds: a namespace gets its runner objects once.
+	provisioner := &runnerpod.Provisioner{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Config: opts.Runner, Clock: clk}
 	kinds := []admission.TaskKind{
 		{Kind: tasksv1.KindVideoTask, New: func() tasksv1.Task { return &tasksv1.VideoTask{} }},
 		{Kind: tasksv1.KindSlideTask, New: func() tasksv1.Task { return &tasksv1.SlideTask{} }},
@@ -165,6 +144,7 @@ func SetupControllers(mgr ctrl.Manager, opts Options) error {
 			Recorder:                recorder,
 			Clock:                   clk,
 			Runner:                  opts.Runner,
+			Provisioner:             provisioner,
 			Policy:                  opts.Attempts,
 			Kind:                    k.Kind,
 			NewTask:                 k.New,

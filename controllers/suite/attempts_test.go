@@ -272,6 +272,25 @@ var _ = Describe("Task attempts", func() {
 			"the pod goes once the result is recorded")
 	})
 
+	It("release the result finalizer of a runner pod created after its task was deleted", func(ctx context.Context) {
+		task := quickVideoTask("late-pod").Obj()
+		create(ctx, task)
+		job := waitForJob(ctx, task, "late-pod-vt-1")
+		Expect(k8sClient.Delete(ctx, task)).To(Succeed())
+		Eventually(func() error { return k8sClient.Get(ctx, client.ObjectKeyFromObject(task), task) }).Should(Satisfy(apierrors.IsNotFound))
+
+		// The Job controller was a moment behind: it creates the attempt's pod after the task's finalizer
+		// let the task go. Nobody will read that pod's result; its finalizer must not keep it forever.
+		pod, err := testutil.CreateRunnerPod(ctx, k8sClient, job, "late")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(pod.Finalizers).To(ContainElement(tasksv1.FinalizerResult))
+		Eventually(func(g Gomega) []string {
+			g.Expect(k8sClient.Get(ctx, client.ObjectKeyFromObject(pod), pod)).To(Succeed())
+			return pod.Finalizers
+		}).ShouldNot(ContainElement(tasksv1.FinalizerResult))
+		Expect(k8sClient.Delete(ctx, pod)).To(Succeed())
+	})
+
 	It("let a pod the Job replaced after a disruption go at once, and spend no retry on it", func(ctx context.Context) {
 		task := quickVideoTask("evicted").Obj()
 		create(ctx, task)

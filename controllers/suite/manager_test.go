@@ -35,7 +35,7 @@ type runningManager struct {
 
 // startManager starts a manager on the envtest API server with the controllers registered by
 // manager.SetupControllers, exactly as production registers them. The manager itself mirrors
-// manager.NewManager (same scheme and the same label-filtered cache of Jobs, CronJobs and pods) with one difference:
+// manager.NewManager (same scheme and the same cache options, manager.CacheOptions) with one difference:
 // controller names may repeat, because the restart spec runs a second manager in the same process.
 func startManager(cfg *rest.Config, opts manager.Options) *runningManager {
 	GinkgoHelper()

@@ -20,7 +20,6 @@ import (
 	"github.com/langflix/langflix-operator/controllers/internal/kueue"
 	"github.com/langflix/langflix-operator/controllers/internal/metrics"
 	"github.com/langflix/langflix-operator/controllers/internal/naming"
-	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
 )
 
 // act carries out the plan's side effects on child objects, one named step after another; the first step
@@ -62,12 +61,9 @@ func (r *Reconciler) createJob(ctx context.Context, task tasksv1.Task, n int32, 
 	if existing, err := r.waitForEarlierPods(ctx, task, n, cached); existing != nil || err != nil {
 		return existing, err
 	}
-	if task.GetTemplate().ServiceAccountName == "" {
-		if err := runnerpod.EnsureAccess(ctx, r.Client, task.GetNamespace(), r.Runner); err != nil {
-			return nil, conditions.Step(tasksv1.ReasonRunnerAccessFailed, err)
-		}
-	}
-	if err := runnerpod.EnsureCacheSecret(ctx, r.Client, r.APIReader, task.GetNamespace(), r.Runner); err != nil {
+	// Once per namespace (and again after a refused create), not per task.
+	provisioner := r.provisioner()
+	if err := provisioner.Ensure(ctx, task.GetNamespace(), task.GetTemplate().ServiceAccountName == ""); err != nil {
 		return nil, conditions.Step(tasksv1.ReasonRunnerAccessFailed, err)
 	}
 	job := jobForTask(task, r.Kind, n, r.Runner)
@@ -79,6 +75,9 @@ func (r *Reconciler) createJob(ctx context.Context, task tasksv1.Task, n int32, 
 		return r.adoptExisting(ctx, task, job.Name)
 	}
 	if err != nil {
+		// The namespace's runner objects may be what is wrong (deleted, or refused by a policy that checks
+		// them): the next attempt to create the Job provisions the namespace again.
+		provisioner.Forget(task.GetNamespace())
 		return nil, createError(fmt.Errorf("create Job %s: %w", job.Name, err))
 	}
 	klog.FromContext(ctx).V(2).Info("Created Job", "job", klog.KObj(job), "attempt", n)

@@ -18,6 +18,7 @@ var (
 	runnerPod             = fixtures.RunnerPod
 	jobReady              = fixtures.JobReady
 	jobActiveNotReady     = fixtures.JobActiveNotReady
+	jobEnding             = fixtures.JobEnding
 	jobSuspended          = fixtures.JobSuspended
 	jobComplete           = fixtures.JobComplete
 	jobFailed             = fixtures.JobFailed

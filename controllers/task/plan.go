@@ -198,12 +198,24 @@ func (p *planner) activeJob() {
 		setCondition(p.st, p.now, tasksv1.ConditionRunning, true, tasksv1.ReasonPodRunning, "")
 		return
 	}
+	if jobs.Ending(job) {
+		// The Job's pod ended and the Job controller counted it, but Complete or Failed is its next status
+		// write. The Job has no ready pod any more: read as waiting for a pod, the attempt would flap from
+		// Running to Queued (a status write for nothing) or be judged by the start limit. It keeps the phase
+		// it has until its end is read; that write reconciles the task (jobUpdates).
+		return
+	}
 	if p.startFailed() {
 		return
 	}
 	reason, message := tasksv1.ReasonJobCreated, fmt.Sprintf("attempt %d is waiting for its pod", cur.Number)
-	if prob := p.obs.startProblem; prob != nil {
+	switch prob := p.obs.startProblem; {
+	case prob != nil:
 		reason, message = prob.Reason, fmt.Sprintf("attempt %d's pod does not start: %s", cur.Number, prob.Message)
+	case p.st.Phase == tasksv1.TaskQueued && p.st.Reason == tasksv1.ReasonJobCreated:
+		// Queued when its Job was created ("attempt n is queued"): the Job showing up says nothing new, and
+		// another message would be a second status write per task.
+		message = p.st.Message
 	}
 	setPhase(p.st, tasksv1.TaskQueued, reason, message)
 	setCondition(p.st, p.now, tasksv1.ConditionRunning, false, reason, "")

@@ -7,16 +7,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/klog/v2"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -36,6 +40,9 @@ import (
 // running runner) outlives it even where garbage collection lags.
 const taskFinalizer = "tasks.langflix.io/jobs"
 
+// echoRetry is how soon a reconcile that found the cache behind the operator's own status write runs again.
+const echoRetry = 250 * time.Millisecond
+
 // Reconciler reconciles one task kind (VideoTask or SlideTask) into one Job per attempt.
 type Reconciler struct {
 	// Client reads from the manager's cache: tasks, the operator's Jobs, and runner pods (all filtered by
@@ -48,6 +55,10 @@ type Reconciler struct {
 	Recorder  events.EventRecorder
 	Clock     clock.PassiveClock
 	Runner    runnerpod.Config
+	// Provisioner gives a namespace the runner's ServiceAccount, RoleBinding and cache Secret before its
+	// first Job. The task kinds share one, so a namespace is provisioned once whatever kinds run in it; nil
+	// makes the reconciler use its own.
+	Provisioner *runnerpod.Provisioner
 	// Policy tunes how attempts whose pod does not start are judged.
 	Policy AttemptPolicy
 	// Kind is "VideoTask" or "SlideTask"; NewTask returns an empty object of that kind.
@@ -62,6 +73,9 @@ type Reconciler struct {
 	// KueueAvailable says the cluster served Kueue's Workload API when the operator started: the operator
 	// then reads each Kueue-admitted Job's Workload.
 	KueueAvailable bool
+
+	ownProvisioner sync.Once
+	written        writtenStatuses
 }
 
 // Reconcile follows the task's life: get it, handle deletion, observe its Jobs and pods, plan, act. Once
@@ -72,11 +86,22 @@ type Reconciler struct {
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, retErr error) {
 	task := r.NewTask()
 	if err := r.Client.Get(ctx, req.NamespacedName, task); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
+		if apierrors.IsNotFound(err) {
+			r.written.forget(req.NamespacedName)
+			return ctrl.Result{}, r.releaseOrphanPods(ctx, req.NamespacedName)
+		}
+		return ctrl.Result{}, err
 	}
 	log := klog.FromContext(ctx).WithValues(r.Kind, klog.KObj(task))
 	ctx = klog.NewContext(ctx, log)
 	now := r.Clock.Now()
+
+	if task.GetDeletionTimestamp().IsZero() && r.written.awaitingEcho(task, now) {
+		// Planned from this version, the status written last would be planned and written again: wait for
+		// the watch to bring it (its echo does not reconcile, so the wait is a requeue).
+		log.V(3).Info("Waiting for the cache to show the status written last")
+		return ctrl.Result{RequeueAfter: echoRetry}, nil
+	}
 
 	// status is what the deferred write stores; a plan replaces it. gone is set once the task is deleted or
 	// released to deletion, when there is nothing left to write to.
@@ -188,6 +213,16 @@ func errorf(err error, format string, args ...any) error {
 	return fmt.Errorf(format+": %w", append(args, err)...)
 }
 
+// provisioner is the shared Provisioner, or the reconciler's own when none was given.
+func (r *Reconciler) provisioner() *runnerpod.Provisioner {
+	r.ownProvisioner.Do(func() {
+		if r.Provisioner == nil {
+			r.Provisioner = &runnerpod.Provisioner{Client: r.Client, Reader: r.APIReader, Config: r.Runner, Clock: r.Clock}
+		}
+	})
+	return r.Provisioner
+}
+
 func (r *Reconciler) ensureFinalizer(ctx context.Context, task tasksv1.Task) error {
 	if controllerutil.ContainsFinalizer(task, taskFinalizer) {
 		return nil
@@ -225,6 +260,24 @@ func (r *Reconciler) finalize(ctx context.Context, task tasksv1.Task) error {
 	return conditions.Step(tasksv1.ReasonFinalizerFailed, client.IgnoreNotFound(err))
 }
 
+// releaseOrphanPods lets the runner pods of a task that is gone go: nothing will record their results
+// any more. The task's finalizer releases the pods it finds, but a pod the Job controller creates after
+// that (its Job deleted a moment later) would keep its result finalizer, and itself and its namespace,
+// forever. Such a pod reaches this through the pod watch: its creation, or its deletion by the garbage
+// collector, maps to the task's name.
+func (r *Reconciler) releaseOrphanPods(ctx context.Context, key types.NamespacedName) error {
+	var pods corev1.PodList
+	if err := r.Client.List(ctx, &pods, client.InNamespace(key.Namespace),
+		client.MatchingLabels{tasksv1.LabelTask: key.Name, tasksv1.LabelKind: r.Kind}); err != nil {
+		return fmt.Errorf("list pods of deleted %s %s: %w", r.Kind, key, err)
+	}
+	held := slices.DeleteFunc(pods.Items, func(p corev1.Pod) bool { return !hasFinalizer(&p, tasksv1.FinalizerResult) })
+	if len(held) > 0 {
+		klog.FromContext(ctx).V(2).Info("Releasing the runner pods of a deleted task", "task", klog.KRef(key.Namespace, key.Name), "pods", len(held))
+	}
+	return r.releasePods(ctx, held)
+}
+
 // SetupWithManager watches tasks of this kind, the Jobs they own, their runner pods (through the task labels
 // the pods carry from the Job's template: a pod that cannot start, or ends, is seen at once), the queue's
 // calls (a slot freed, a position to rewrite), identical tasks that finished, and, when Kueue is installed,
@@ -235,9 +288,9 @@ func (r *Reconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager) err
 	}
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named(r.Kind).
-		For(r.NewTask()).
-		Owns(&batchv1.Job{}).
-		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(r.taskOfPod)).
+		For(r.NewTask(), builder.WithPredicates(r.taskUpdates())).
+		Owns(&batchv1.Job{}, builder.WithPredicates(jobUpdates())).
+		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(r.taskOfPod), builder.WithPredicates(podEvents())).
 		Watches(r.NewTask(), identicalWaiters{reader: mgr.GetClient()}.handler()).
 		WithOptions(controller.Options{MaxConcurrentReconciles: max(1, r.MaxConcurrentReconciles)})
 	if r.Queue != nil {

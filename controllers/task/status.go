@@ -12,18 +12,20 @@ import (
 	"github.com/langflix/langflix-operator/controllers/internal/metrics"
 )
 
-// writeStatus writes the desired status when it differs from the current one (progress aside), then emits
+// writeStatus writes the desired status when it differs from the current one (progress aside) and was not
+// written already from the same version of the task (writtenStatuses), then emits
 // the events of the change: such an event is only ever sent for a status that was stored. stepErr is the
 // failed step of this reconcile, if any.
 func (r *Reconciler) writeStatus(ctx context.Context, task tasksv1.Task, desired tasksv1.TaskStatus, stepErr error) error {
 	current := task.GetTaskStatus().DeepCopy()
 	current.Progress = nil
-	if equality.Semantic.DeepEqual(*current, desired) {
+	if equality.Semantic.DeepEqual(*current, desired) || r.written.alreadyWritten(task, desired) {
 		return nil
 	}
 	if err := kubewrite.ApplyStatus(ctx, r.Client, task, r.Kind, &desired, "progress"); err != nil {
 		return err
 	}
+	r.written.record(task, desired, r.Clock.Now())
 	r.recordTransition(task, *current, desired)
 	if stepErr != nil {
 		// Written once per change of status, so a step that keeps failing does not flood the events.

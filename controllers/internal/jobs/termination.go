@@ -10,6 +10,7 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/utils/ptr"
 
 	runnerv1 "github.com/langflix/langflix-operator/api/runner/v1alpha1"
 	"github.com/langflix/langflix-operator/controllers/internal/runnerpod"
@@ -74,6 +75,28 @@ func Finished(job *batchv1.Job) *batchv1.JobCondition {
 		}
 	}
 	return nil
+}
+
+// Ending reports whether a Job that has not finished is about to: its runner ended and the Job controller
+// counted the pod (an uncounted succeeded pod, the completions reached, SuccessCriteriaMet or
+// FailureTarget), but has not written Complete or Failed yet. Between those status updates the Job has no
+// ready pod, which must not read as an attempt waiting for its pod again.
+func Ending(job *batchv1.Job) bool {
+	if Finished(job) != nil {
+		return false
+	}
+	if u := job.Status.UncountedTerminatedPods; u != nil && len(u.Succeeded) > 0 {
+		return true
+	}
+	if job.Status.Succeeded > 0 && job.Status.Succeeded >= ptr.Deref(job.Spec.Completions, 1) {
+		return true
+	}
+	for _, c := range job.Status.Conditions {
+		if (c.Type == batchv1.JobSuccessCriteriaMet || c.Type == batchv1.JobFailureTarget) && c.Status == corev1.ConditionTrue {
+			return true
+		}
+	}
+	return false
 }
 
 // failJobMessage is how the Job controller words a FailJob rule of a podFailurePolicy that matched an exit

@@ -85,23 +85,43 @@ func CacheEnv(namespace string, cfg Config) []runnerv1.EnvVar {
 }
 
 // EnsureCacheSecret keeps the operator's copy of the cache Secret in a task namespace up to date (Copy mode
-// only): it reads the source Secret directly (no cluster-wide Secret cache) and applies its one key to the copy,
-// so a rotated password reaches the next Job. The operator's RBAC lets it get only the source and write only
-// copies of that name.
+// only): it reads the source Secret directly (no cluster-wide Secret cache) and applies its one key to the copy.
+// The operator's RBAC lets it get only the source and write only copies of that name. Provisioner does the
+// same at most once per namespace and source value.
 func EnsureCacheSecret(ctx context.Context, c client.Client, reader client.Reader, namespace string, cfg Config) error {
-	cache := cfg.Cache
-	if cache.SecretName == "" || cache.Mode == CacheSecretPerNamespace {
+	if !copiesCacheSecret(cfg) {
 		return nil
 	}
+	url, err := readCacheSource(ctx, reader, cfg)
+	if err != nil {
+		return err
+	}
+	return applyCacheCopy(ctx, c, namespace, cfg, url)
+}
+
+// copiesCacheSecret reports whether the operator keeps copies of the cache Secret (Copy mode with a cache).
+func copiesCacheSecret(cfg Config) bool {
+	return cfg.Cache.SecretName != "" && cfg.Cache.Mode != CacheSecretPerNamespace
+}
+
+// readCacheSource reads the Redis URL from the source Secret in the operator's namespace.
+func readCacheSource(ctx context.Context, reader client.Reader, cfg Config) ([]byte, error) {
+	cache := cfg.Cache
 	_, key := cacheSecretRef(cfg)
 	var src corev1.Secret
 	if err := reader.Get(ctx, types.NamespacedName{Namespace: cache.OperatorNamespace, Name: cache.SecretName}, &src); err != nil {
-		return fmt.Errorf("read cache Secret %s/%s: %w", cache.OperatorNamespace, cache.SecretName, err)
+		return nil, fmt.Errorf("read cache Secret %s/%s: %w", cache.OperatorNamespace, cache.SecretName, err)
 	}
 	url, ok := src.Data[key]
 	if !ok {
-		return fmt.Errorf("cache Secret %s/%s has no key %q", cache.OperatorNamespace, cache.SecretName, key)
+		return nil, fmt.Errorf("cache Secret %s/%s has no key %q", cache.OperatorNamespace, cache.SecretName, key)
 	}
+	return url, nil
+}
+
+// applyCacheCopy applies the URL as the one key of the copy in namespace.
+func applyCacheCopy(ctx context.Context, c client.Client, namespace string, cfg Config, url []byte) error {
+	_, key := cacheSecretRef(cfg)
 	copyName := cacheCopyName(cfg)
 	secret := corev1ac.Secret(copyName, namespace).
 		WithLabels(map[string]string{tasksv1.LabelManagedBy: tasksv1.ManagedByValue}).
