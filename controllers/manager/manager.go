@@ -126,6 +126,10 @@ func SetupControllers(mgr ctrl.Manager, opts Options) error {
 	if err := namespaces.Watch(ctx, mgr, nsStore, opts.Namespaces, opts.NamespacePollInterval); err != nil {
 		return err
 	}
+	// A namespace deleted (and perhaps created again under its name) has lost its runner objects, and a Job
+	// create there would still succeed, with pods that cannot start: the Provisioner forgets a namespace
+	// whenever the store sees it change or go.
+	nsStore.OnChange(provisioner.Forget)
 	queue := admission.New(admission.Config{Limits: opts.Limits, Namespaces: nsStore, Clock: clk})
 	if err := admission.Setup(ctx, mgr, queue, kinds); err != nil {
 		return fmt.Errorf("set up the admission queue: %w", err)

@@ -80,7 +80,7 @@ func TestPodEvents(t *testing.T) {
 			p.ManagedFields = []metav1.ManagedFieldsEntry{{Manager: "kubelet"}}
 			p.Annotations = map[string]string{"a": "b"}
 		}, false},
-		{"resourceVersion only (a resync)", nil, func(*corev1.Pod) {}, false},
+		{"resourceVersion only", nil, func(*corev1.Pod) {}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before, after := beforeAfter(&base, tc.from, tc.change)
@@ -113,5 +113,41 @@ func TestPodEvents(t *testing.T) {
 	}
 	if !podEvents().Create(event.CreateEvent{Object: base.DeepCopy()}) {
 		t.Error("a new runner pod reconciles its task")
+	}
+}
+
+func TestWatchesPassResyncs(t *testing.T) {
+	task := videoTask()
+	job := attemptJob(task, tasksv1.KindVideoTask, 1, jobActiveNotReady, func(j *batchv1.Job) { j.UID, j.ResourceVersion = jobUID(1), "10" })
+	pod := podOf(job, podSucceeded)
+	pod.ResourceVersion = "12"
+	own := task.DeepCopy()
+	own.ResourceVersion = "7"
+	r := &Reconciler{}
+	for _, tc := range []struct {
+		name string
+		p    func() bool
+	}{
+		{"task", func() bool {
+			return withResyncs(r.taskUpdates()).Update(event.UpdateEvent{ObjectOld: own, ObjectNew: own.DeepCopy()})
+		}},
+		{"Job", func() bool {
+			return withResyncs(jobUpdates()).Update(event.UpdateEvent{ObjectOld: job, ObjectNew: job.DeepCopy()})
+		}},
+		{"runner pod", func() bool {
+			return withResyncs(podEvents()).Update(event.UpdateEvent{ObjectOld: &pod, ObjectNew: pod.DeepCopy()})
+		}},
+	} {
+		if !tc.p() {
+			t.Errorf("%s: the periodic resync (same resourceVersion) must reconcile", tc.name)
+		}
+	}
+	if withResyncs(podEvents()).Delete(event.DeleteEvent{Object: &pod}) {
+		t.Error("withResyncs must not pass what the filter drops besides resyncs: a finished pod's deletion")
+	}
+	changed := pod.DeepCopy()
+	changed.ResourceVersion = "13"
+	if withResyncs(podEvents()).Update(event.UpdateEvent{ObjectOld: &pod, ObjectNew: changed}) {
+		t.Error("an update that changes nothing the reconcile reads must not pass")
 	}
 }

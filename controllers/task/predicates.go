@@ -15,8 +15,25 @@ import (
 // The watches pass only the updates a reconcile can act on. At scale most updates are not: a runner
 // writes its progress every few seconds, the operator's own status writes come back as updates, and the
 // Job controller rewrites a Job's status counters several times per attempt. Each of them would cost a
-// reconcile (a cache list of the namespace's Jobs, a plan) that decides nothing new. Creations, deletions
-// and the periodic resync always pass.
+// reconcile (a cache list of the namespace's Jobs, a plan) that decides nothing new. Creations and the
+// periodic resync always pass (withResyncs); deletions pass but for a runner pod's after its result was read.
+
+// withResyncs passes what p passes and the periodic resync (--sync-period), the safety net for an event
+// that was missed or filtered wrongly: the informer replays every cached object as an update to itself,
+// with the same resourceVersion, which the filters below would drop as changing nothing.
+func withResyncs(p predicate.Predicate) predicate.Predicate {
+	return predicate.Or(resyncs, p)
+}
+
+// resyncs passes an update whose object kept its resourceVersion (a resync), and nothing else.
+var resyncs = predicate.Funcs{
+	CreateFunc:  func(event.CreateEvent) bool { return false },
+	DeleteFunc:  func(event.DeleteEvent) bool { return false },
+	GenericFunc: func(event.GenericEvent) bool { return false },
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		return e.ObjectOld != nil && e.ObjectNew != nil && e.ObjectOld.GetResourceVersion() == e.ObjectNew.GetResourceVersion()
+	},
+}
 
 // taskUpdates passes a task's updates that change its spec or metadata, or its status in a way this
 // process did not write. Skipped are the runner's progress (status.progress is the runner's, and the

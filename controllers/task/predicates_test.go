@@ -148,7 +148,7 @@ func TestJobUpdates(t *testing.T) {
 		{"status.ready count that stays above zero", []jobMod{ready}, func(j *batchv1.Job) { j.Status.Ready = ptr.To[int32](2) }, false},
 		{"metadata.managedFields", nil, func(j *batchv1.Job) { j.ManagedFields = []metav1.ManagedFieldsEntry{{Manager: "kcm"}} }, false},
 		{"metadata.finalizers", nil, func(j *batchv1.Job) { j.Finalizers = []string{"example.com/keep"} }, false},
-		{"resourceVersion only (a resync)", nil, func(*batchv1.Job) {}, false},
+		{"resourceVersion only", nil, func(*batchv1.Job) {}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before, after := beforeAfter(base, tc.from, tc.change)

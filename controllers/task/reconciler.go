@@ -288,9 +288,9 @@ func (r *Reconciler) SetupWithManager(ctx context.Context, mgr ctrl.Manager) err
 	}
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named(r.Kind).
-		For(r.NewTask(), builder.WithPredicates(r.taskUpdates())).
-		Owns(&batchv1.Job{}, builder.WithPredicates(jobUpdates())).
-		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(r.taskOfPod), builder.WithPredicates(podEvents())).
+		For(r.NewTask(), builder.WithPredicates(withResyncs(r.taskUpdates()))).
+		Owns(&batchv1.Job{}, builder.WithPredicates(withResyncs(jobUpdates()))).
+		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(r.taskOfPod), builder.WithPredicates(withResyncs(podEvents()))).
 		Watches(r.NewTask(), identicalWaiters{reader: mgr.GetClient()}.handler()).
 		WithOptions(controller.Options{MaxConcurrentReconciles: max(1, r.MaxConcurrentReconciles)})
 	if r.Queue != nil {
