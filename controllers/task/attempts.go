@@ -119,6 +119,17 @@ func staleProgress(stored *tasksv1.TaskStatus) bool {
 	return cur.Number > 1 && cur.CreateTime != nil && p.UpdateTime != nil && p.UpdateTime.Before(cur.CreateTime)
 }
 
+// holdingResult are the pods that still hold the result finalizer.
+func holdingResult(pods []corev1.Pod) []corev1.Pod {
+	var out []corev1.Pod
+	for i := range pods {
+		if hasFinalizer(&pods[i], tasksv1.FinalizerResult) {
+			out = append(out, pods[i])
+		}
+	}
+	return out
+}
+
 func hasFinalizer(obj metav1.Object, finalizer string) bool {
 	for _, f := range obj.GetFinalizers() {
 		if f == finalizer {

@@ -101,7 +101,12 @@ func (r *Reconciler) observe(ctx context.Context, task tasksv1.Task, now time.Ti
 
 // childLabels selects a task's Jobs and pods by the labels the operator gives them.
 func (r *Reconciler) childLabels(task tasksv1.Task) client.MatchingLabels {
-	return client.MatchingLabels{tasksv1.LabelTask: task.GetName(), tasksv1.LabelKind: r.Kind}
+	return r.labelsOfTask(task.GetName())
+}
+
+// labelsOfTask are the labels of the Jobs and pods of the task of this kind named name, which may be gone.
+func (r *Reconciler) labelsOfTask(name string) client.MatchingLabels {
+	return client.MatchingLabels{tasksv1.LabelTask: name, tasksv1.LabelKind: r.Kind}
 }
 
 // ownedJobs lists the task's Jobs from the cache: those it controls (a Job with the labels but another

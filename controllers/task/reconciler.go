@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -247,13 +246,7 @@ func (r *Reconciler) finalize(ctx context.Context, task tasksv1.Task) error {
 	if err := r.APIReader.List(ctx, &pods, client.InNamespace(task.GetNamespace()), r.childLabels(task)); err != nil {
 		return conditions.Step(tasksv1.ReasonFinalizerFailed, fmt.Errorf("list pods of %s: %w", klog.KObj(task), err))
 	}
-	var held []corev1.Pod
-	for _, p := range pods.Items {
-		if hasFinalizer(&p, tasksv1.FinalizerResult) {
-			held = append(held, p)
-		}
-	}
-	if err := r.releasePods(ctx, held); err != nil {
+	if err := r.releasePods(ctx, holdingResult(pods.Items)); err != nil {
 		return err
 	}
 	err = kubewrite.Patch(ctx, r.Client, task, "remove finalizer from", func() { controllerutil.RemoveFinalizer(task, taskFinalizer) })
@@ -267,11 +260,10 @@ func (r *Reconciler) finalize(ctx context.Context, task tasksv1.Task) error {
 // collector, maps to the task's name.
 func (r *Reconciler) releaseOrphanPods(ctx context.Context, key types.NamespacedName) error {
 	var pods corev1.PodList
-	if err := r.Client.List(ctx, &pods, client.InNamespace(key.Namespace),
-		client.MatchingLabels{tasksv1.LabelTask: key.Name, tasksv1.LabelKind: r.Kind}); err != nil {
+	if err := r.Client.List(ctx, &pods, client.InNamespace(key.Namespace), r.labelsOfTask(key.Name)); err != nil {
 		return fmt.Errorf("list pods of deleted %s %s: %w", r.Kind, key, err)
 	}
-	held := slices.DeleteFunc(pods.Items, func(p corev1.Pod) bool { return !hasFinalizer(&p, tasksv1.FinalizerResult) })
+	held := holdingResult(pods.Items)
 	if len(held) > 0 {
 		klog.FromContext(ctx).V(2).Info("Releasing the runner pods of a deleted task", "task", klog.KRef(key.Namespace, key.Name), "pods", len(held))
 	}
